@@ -1,0 +1,3 @@
+from readinglist.cli.main import main
+
+main()

@@ -1,0 +1,138 @@
+"""The library's tables. SQLite is the truth; everything else (the search index) derives from these.
+
+Types are chosen to mean the same on SQLite and PostgreSQL: no SQLite-only column types.
+Missing text is the empty string (never NULL) so that callers need no None checks; missing
+numbers are NULL.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class ImportRun(SQLModel, table=True):
+    """One import of one source, so that an import can be listed and undone as a unit."""
+
+    __tablename__ = "import_run"
+
+    id: int | None = Field(default=None, primary_key=True)
+    source: str = Field(default="", max_length=1000)
+    format: str = Field(default="", max_length=40)
+    started_at: datetime = Field(default_factory=utcnow)
+    added: int = 0
+    duplicates: int = 0
+    failed: int = 0
+
+
+class Paper(SQLModel, table=True):
+    __tablename__ = "paper"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=250, unique=True, index=True)
+    entry_type: str = Field(default="article", max_length=40)
+    title: str = ""
+    title_norm: str = Field(default="", index=True)
+    abstract: str = ""
+    year: int | None = Field(default=None, index=True)
+    month: int | None = None
+    venue: str = ""
+    volume: str = Field(default="", max_length=100)
+    number: str = Field(default="", max_length=100)
+    pages: str = Field(default="", max_length=100)
+    publisher: str = ""
+    doi: str = Field(default="", max_length=250, index=True)
+    arxiv_id: str = Field(default="", max_length=40, index=True)
+    isbn: str = Field(default="", max_length=40)
+    url: str = ""
+    code_url: str = ""
+    # Every source field we have no column for, verbatim, so that export gives it back.
+    extra: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    rating: int = 0
+    status: str = Field(default="unread", max_length=20, index=True)
+    added_at: datetime = Field(default_factory=utcnow, index=True)
+    updated_at: datetime = Field(default_factory=utcnow)
+    deleted_at: datetime | None = Field(default=None, index=True)
+    # Bumped by every change to anything the search index holds; the index stores it too,
+    # so comparing the two finds drift.
+    version: int = 1
+    import_id: int | None = Field(default=None, foreign_key="import_run.id", ondelete="SET NULL")
+
+
+class PaperAuthor(SQLModel, table=True):
+    __tablename__ = "paper_author"
+    __table_args__ = (Index("ix_paper_author_paper_position", "paper_id", "position"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    paper_id: int = Field(foreign_key="paper.id", ondelete="CASCADE")
+    position: int = 0
+    family: str = ""
+    given: str = ""
+    particle: str = Field(default="", max_length=60)
+    suffix: str = Field(default="", max_length=60)
+    literal: str = ""
+
+
+class Tag(SQLModel, table=True):
+    __tablename__ = "tag"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200)
+    # casefolded name: tags are unique without regard to case
+    name_key: str = Field(max_length=200, unique=True)
+
+
+class PaperTag(SQLModel, table=True):
+    __tablename__ = "paper_tag"
+
+    paper_id: int = Field(foreign_key="paper.id", primary_key=True, ondelete="CASCADE")
+    tag_id: int = Field(foreign_key="tag.id", primary_key=True, ondelete="CASCADE", index=True)
+
+
+class Note(SQLModel, table=True):
+    __tablename__ = "note"
+
+    id: int | None = Field(default=None, primary_key=True)
+    paper_id: int = Field(foreign_key="paper.id", index=True, ondelete="CASCADE")
+    body: str = ""
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class ReadingList(SQLModel, table=True):
+    __tablename__ = "reading_list"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200)
+    name_key: str = Field(max_length=200, unique=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class ListItem(SQLModel, table=True):
+    __tablename__ = "list_item"
+    list_id: int = Field(foreign_key="reading_list.id", primary_key=True, ondelete="CASCADE")
+    paper_id: int = Field(foreign_key="paper.id", primary_key=True, ondelete="CASCADE", index=True)
+    position: int = 0
+    added_at: datetime = Field(default_factory=utcnow)
+
+
+class IndexQueue(SQLModel, table=True):
+    """Papers whose search-index entry is behind the database (an outbox).
+
+    Written in the same transaction as the change, removed once the index has the change, so a
+    crash between the database commit and the index update loses nothing. No foreign key: the
+    paper may have been deleted, which the index must learn too.
+    """
+
+    __tablename__ = "index_queue"
+
+    id: int | None = Field(default=None, primary_key=True)
+    paper_id: int = Field(index=True)

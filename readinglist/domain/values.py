@@ -1,0 +1,103 @@
+"""Small value types shared by every layer: statuses, ratings, author names, typed errors."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+
+class ReadingStatus(enum.StrEnum):
+    UNREAD = "unread"
+    TO_READ = "to-read"
+    READING = "reading"
+    READ = "read"
+    ABANDONED = "abandoned"
+
+    @classmethod
+    def parse(cls, text: str) -> ReadingStatus:
+        wanted = text.strip().lower().replace("_", "-").replace(" ", "-")
+        if wanted == "toread":
+            wanted = "to-read"
+        for status in cls:
+            if status.value == wanted:
+                return status
+        valid = ", ".join(s.value for s in cls)
+        raise InvalidValue(f"unknown reading status {text!r}; use one of: {valid}")
+
+
+MAX_RATING = 5
+
+
+def check_rating(value: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_RATING:
+        raise InvalidValue(f"a rating is a whole number from 0 to {MAX_RATING}, not {value!r}")
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class AuthorName:
+    """A person's name in BibTeX's parts, or a ``literal`` name for a corporate author."""
+
+    family: str = ""
+    given: str = ""
+    particle: str = ""
+    suffix: str = ""
+    literal: str = ""
+
+    @property
+    def last(self) -> str:
+        """The name a citation shows: 'von Neumann', or the corporate name."""
+        if self.literal:
+            return self.literal
+        return f"{self.particle} {self.family}".strip()
+
+    @property
+    def display(self) -> str:
+        """'John von Neumann Jr.' order, for people reading it."""
+        if self.literal:
+            return self.literal
+        parts = [self.given, self.particle, self.family]
+        text = " ".join(p for p in parts if p)
+        return f"{text}, {self.suffix}" if self.suffix else text
+
+    def to_json(self) -> dict[str, str]:
+        if self.literal:
+            return {"literal": self.literal}
+        data = {"family": self.family, "given": self.given}
+        if self.particle:
+            data["particle"] = self.particle
+        if self.suffix:
+            data["suffix"] = self.suffix
+        return data
+
+
+class LibraryError(Exception):
+    """A mistake a user can make and fix; shown as a message, never a traceback."""
+
+
+class InvalidValue(LibraryError):
+    pass
+
+
+class PaperNotFound(LibraryError):
+    pass
+
+
+class NoteNotFound(LibraryError):
+    pass
+
+
+class ListNotFound(LibraryError):
+    pass
+
+
+class TagNotFound(LibraryError):
+    pass
+
+
+class NameTaken(LibraryError):
+    pass
+
+
+class UnsupportedFormat(LibraryError):
+    pass

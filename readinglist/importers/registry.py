@@ -1,0 +1,81 @@
+"""Which importer reads a file: chosen by content first, by extension second."""
+
+from __future__ import annotations
+
+import codecs
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from readinglist.domain.drafts import ParseResult, Problem
+from readinglist.domain.values import UnsupportedFormat
+from readinglist.importers.pasted import parse_pasted
+
+Parser = Callable[[str, str], ParseResult]
+PARSERS: dict[str, Parser] = {"text": parse_pasted}
+# Formats we recognise but whose importer has not landed yet: said plainly, never misread.
+PLANNED = {"bibtex": "BibTeX/BibLaTeX", "ris": "RIS", "csl-json": "CSL-JSON"}
+
+_BIBTEX = re.compile(r"^\s*@\s*[A-Za-z]+\s*[{(]", re.MULTILINE)
+_RIS = re.compile(r"^TY  -", re.MULTILINE)
+
+
+def detect_format(text: str, filename: str = "") -> str:
+    suffix = Path(filename).suffix.lower()
+    head = text.lstrip()[:2000]
+    if head.startswith(("[", "{")):
+        try:
+            json.loads(text)
+            return "csl-json"
+        except ValueError:
+            pass
+    if _RIS.search(text[:20000]):
+        return "ris"
+    if _BIBTEX.search(text[:20000]) or suffix in (".bib", ".bibtex"):
+        return "bibtex"
+    if suffix == ".ris":
+        return "ris"
+    return "text"
+
+
+def decode(data: bytes) -> tuple[str, str, list[str]]:
+    """(text, encoding used, warnings). UTF-8 first; otherwise Windows-1252, said so."""
+    for bom, name in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+                      (codecs.BOM_UTF16_BE, "utf-16")):  # fmt: skip
+        if data.startswith(bom):
+            return data.decode(name, errors="replace"), name, []
+    try:
+        return data.decode("utf-8"), "utf-8", []
+    except UnicodeDecodeError as error:
+        warning = f"not valid UTF-8 (byte {error.start}); read as windows-1252"
+        return data.decode("cp1252", errors="replace"), "windows-1252", [warning]
+
+
+def parse_text(text: str, source: str, format: str | None = None) -> ParseResult:
+    chosen = format or detect_format(text, source)
+    parser = PARSERS.get(chosen)
+    if parser is None:
+        if chosen in PLANNED:
+            raise UnsupportedFormat(
+                f"{source}: looks like {PLANNED[chosen]}, which readinglist cannot import yet; "
+                "use --format text to read it as pasted text anyway"
+            )
+        raise UnsupportedFormat(f"unknown format {chosen!r}; known: {', '.join(PARSERS)}")
+    return parser(text, source)
+
+
+def parse_file(path: Path, format: str | None = None) -> ParseResult:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise UnsupportedFormat(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise UnsupportedFormat(f"{path}: is a folder, not a file") from None
+    except OSError as error:
+        raise UnsupportedFormat(f"{path}: cannot be read ({error.strerror})") from None
+    text, encoding, warnings = decode(data)
+    result = parse_text(text, str(path), format)
+    result.encoding = encoding
+    result.problems[:0] = [Problem(str(path), None, w, "warning") for w in warnings]
+    return result

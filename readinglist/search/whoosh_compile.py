@@ -1,0 +1,119 @@
+"""Turn a parsed query (search/query.py) into Whoosh query objects.
+
+User words go through the same analyzer as the indexed field (case, accents, stemming), so
+'Godel' finds 'Gödel' and 'decoupled' finds 'decoupling'. A word the analyzer splits
+('meta-learning') becomes a phrase of its parts.
+"""
+
+from __future__ import annotations
+
+import readinglist.search.whoosh_quiet  # noqa: F401  (must precede the whoosh imports)
+
+# isort: split
+from whoosh import query as wq
+from whoosh.support.charset import accent_map
+
+from readinglist.search.query import (
+    And,
+    Exact,
+    Fuzzy,
+    MatchAll,
+    Node,
+    Not,
+    Or,
+    Phrase,
+    Prefix,
+    Range,
+    Word,
+)
+
+DEFAULT_FIELDS = ("title", "authors", "abstract", "venue", "tagtext", "notes")
+# Identifier fields a free word may hit exactly (a key, a DOI or an arXiv id typed as is).
+ID_FIELDS = ("key", "doi", "arxiv")
+
+
+def fold(text: str) -> str:
+    """Case- and accent-folded form of a keyword value (tags)."""
+    return text.strip().lower().translate(accent_map)
+
+
+def compile_query(node: Node, searcher) -> wq.Query:
+    return _Compiler(searcher.schema).compile(node)
+
+
+class _Compiler:
+    def __init__(self, schema) -> None:
+        self.schema = schema
+
+    def fields(self, field: str | None) -> tuple[str, ...]:
+        return DEFAULT_FIELDS if field is None else (field,)
+
+    def compile(self, node: Node) -> wq.Query:
+        match node:
+            case MatchAll():
+                return wq.Every()
+            case And(parts):
+                return self._and([self.compile(p) for p in parts])
+            case Or(parts):
+                compiled = [q for q in (self.compile(p) for p in parts) if q is not wq.NullQuery]
+                return wq.Or(compiled) if compiled else wq.NullQuery
+            case Not(part):
+                return wq.Not(self.compile(part))
+            case Word(field, text):
+                return self._any_field(field, lambda f: self._words(f, text), text)
+            case Phrase(field, text):
+                return self._any_field(field, lambda f: self._words(f, text), None)
+            case Prefix(field, text):
+                if field == "tags":
+                    return wq.Prefix("tags", fold(text))
+                return self._any_field(field, lambda f: wq.Prefix(f, fold(text)), None)
+            case Fuzzy(field, text, distance):
+                return self._any_field(field, lambda f: self._fuzzy(f, text, distance), None)
+            case Exact(field, value):
+                return self._exact(field, value)
+            case Range(field, low, high):
+                return wq.NumericRange(field, low, high)
+        raise TypeError(f"cannot compile {node!r}")
+
+    def _and(self, compiled: list[wq.Query]) -> wq.Query:
+        compiled = [q for q in compiled if q is not wq.NullQuery]
+        positive = [q for q in compiled if not isinstance(q, wq.Not)]
+        negative = [q.query for q in compiled if isinstance(q, wq.Not)]
+        if not positive and not negative:
+            return wq.Every()
+        base = wq.And(positive) if len(positive) > 1 else (positive[0] if positive else wq.Every())
+        if negative:
+            return wq.AndNot(base, wq.Or(negative) if len(negative) > 1 else negative[0])
+        return base
+
+    def _any_field(self, field: str | None, build, raw_word: str | None) -> wq.Query:
+        queries = [q for q in (build(f) for f in self.fields(field)) if q is not wq.NullQuery]
+        if field is None and raw_word is not None:
+            folded = raw_word.strip().lower()
+            queries.extend(wq.Term(f, folded) for f in ID_FIELDS)
+        if not queries:
+            return wq.NullQuery
+        return queries[0] if len(queries) == 1 else wq.Or(queries)
+
+    def _words(self, field: str, text: str) -> wq.Query:
+        tokens = [t.text for t in self.schema[field].analyzer(text)]
+        if not tokens:
+            return wq.NullQuery
+        if len(tokens) == 1:
+            return wq.Term(field, tokens[0])
+        return wq.Phrase(field, tokens)
+
+    def _fuzzy(self, field: str, text: str, distance: int) -> wq.Query:
+        tokens = [t.text for t in self.schema[field].analyzer(text)]
+        if not tokens:
+            return wq.NullQuery
+        # The first letter must match: keeps fuzzy search fast on a large vocabulary.
+        terms = [wq.FuzzyTerm(field, t, maxdist=distance, prefixlength=1) for t in tokens]
+        return terms[0] if len(terms) == 1 else wq.And(terms)
+
+    def _exact(self, field: str, value: str) -> wq.Query:
+        if field == "tags":
+            return wq.Term("tags", fold(value))
+        if field in ("key", "doi", "arxiv"):
+            return wq.Term(field, value.strip().lower())
+        return wq.Term(field, value)

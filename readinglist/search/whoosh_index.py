@@ -1,0 +1,186 @@
+"""The Whoosh implementation of SearchIndex.
+
+Whoosh is frozen (2.7.4, 2016) but sound. It is confined to this module and whoosh_compile.py.
+Its storage is opened without mmap: with mmap Whoosh copies every file into memory on each
+open, which costs far more than the slightly slower queries (see shared MEASUREMENTS.md).
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterable
+from pathlib import Path
+
+import readinglist.search.whoosh_quiet  # noqa: F401  (must precede the whoosh imports)
+
+# isort: split
+from whoosh import fields
+from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter
+from whoosh.filedb.filestore import FileStorage
+from whoosh.index import LockError
+from whoosh.support.charset import accent_map
+
+from readinglist.search.index import Progress, SearchDoc, SearchHits
+from readinglist.search.query import Node
+from readinglist.search.whoosh_compile import compile_query, fold
+
+INDEX_NAME = "papers_v1"  # a new schema gets a new name, and the old index is rebuilt
+WRITE_LOCK_TIMEOUT_S = 15.0
+PARALLEL_BUILD_MIN_DOCS = 2000
+
+
+def _analyzer(stem: bool):
+    chain = RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map)
+    return chain | StemFilter() if stem else chain
+
+
+def build_schema() -> fields.Schema:
+    stemmed = _analyzer(stem=True)
+    plain = _analyzer(stem=False)
+    return fields.Schema(
+        id=fields.ID(stored=True, unique=True),
+        version=fields.STORED(),
+        key=fields.ID(),
+        doi=fields.ID(),
+        arxiv=fields.ID(),
+        title=fields.TEXT(analyzer=stemmed, field_boost=3.0),
+        authors=fields.TEXT(analyzer=plain, field_boost=1.5),
+        abstract=fields.TEXT(analyzer=stemmed),
+        venue=fields.TEXT(analyzer=stemmed),
+        notes=fields.TEXT(analyzer=stemmed),
+        tagtext=fields.TEXT(analyzer=stemmed, field_boost=2.0),
+        tags=fields.KEYWORD(commas=True, scorable=True, field_boost=2.0),
+        lists=fields.KEYWORD(),
+        status=fields.ID(),
+        year=fields.NUMERIC(int, bits=32),
+        rating=fields.NUMERIC(int, bits=32),
+    )
+
+
+def _fields(doc: SearchDoc) -> dict[str, object]:
+    values: dict[str, object] = {
+        "id": str(doc.id),
+        "version": doc.version,
+        "key": doc.key.lower(),
+        "doi": doc.doi.lower(),
+        "arxiv": doc.arxiv_id.lower(),
+        "title": doc.title,
+        "authors": doc.authors,
+        "abstract": doc.abstract,
+        "venue": doc.venue,
+        "notes": doc.notes,
+        "tagtext": " ".join(doc.tags),
+        "tags": ",".join(fold(t) for t in doc.tags),
+        "lists": " ".join(str(i) for i in doc.lists),
+        "status": doc.status,
+        "rating": doc.rating,
+    }
+    if doc.year is not None:
+        values["year"] = doc.year
+    return {k: v for k, v in values.items() if v != ""}
+
+
+class WhooshIndex:
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+        self._storage = FileStorage(str(folder), supports_mmap=False)
+        self.created = not self._storage.index_exists(INDEX_NAME)
+        if self.created:
+            self._index = self._storage.create_index(build_schema(), indexname=INDEX_NAME)
+        else:
+            self._index = self._storage.open_index(INDEX_NAME)
+        self._searcher = None
+
+    # --- writing ----------------------------------------------------------------------------
+    def _writer(self, **options):
+        try:
+            return self._index.writer(timeout=WRITE_LOCK_TIMEOUT_S, **options)
+        except LockError as error:
+            raise IndexBusy(
+                f"the search index in {self.folder} is locked by another program"
+            ) from error
+
+    def update(self, docs: Iterable[SearchDoc], removed: Iterable[int] = ()) -> None:
+        writer = self._writer()
+        try:
+            for paper_id in removed:
+                writer.delete_by_term("id", str(paper_id))
+            for doc in docs:
+                writer.update_document(**_fields(doc))
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+        self._drop_searcher()
+
+    def rebuild(
+        self, docs: Iterable[SearchDoc], total: int, progress: Progress | None = None
+    ) -> None:
+        """Write a fresh index beside the old one and swap it in, so search keeps working
+        on the old one until the new one is complete."""
+        self._drop_searcher()
+        fresh = self.folder.with_name(self.folder.name + ".rebuild")
+        shutil.rmtree(fresh, ignore_errors=True)
+        fresh.mkdir(parents=True)
+        index = FileStorage(str(fresh)).create_index(build_schema(), indexname=INDEX_NAME)
+        options = {"limitmb": 256}
+        if total >= PARALLEL_BUILD_MIN_DOCS:
+            options.update(procs=2, multisegment=True)
+        writer = index.writer(**options)
+        done = 0
+        try:
+            for doc in docs:
+                writer.add_document(**_fields(doc))
+                done += 1
+                if progress is not None and done % 500 == 0:
+                    progress(done, total)
+        except BaseException:
+            writer.cancel()
+            shutil.rmtree(fresh, ignore_errors=True)
+            raise
+        writer.commit()
+        old = self.folder.with_name(self.folder.name + ".old")
+        shutil.rmtree(old, ignore_errors=True)
+        self.folder.rename(old)
+        fresh.rename(self.folder)
+        shutil.rmtree(old, ignore_errors=True)
+        self._storage = FileStorage(str(self.folder), supports_mmap=False)
+        self._index = self._storage.open_index(INDEX_NAME)
+        if progress is not None:
+            progress(done, total)
+
+    # --- reading ----------------------------------------------------------------------------
+    def _current_searcher(self):
+        if self._searcher is None:
+            self._searcher = self._index.searcher()
+        else:
+            self._searcher = self._searcher.refresh()
+        return self._searcher
+
+    def _drop_searcher(self) -> None:
+        if self._searcher is not None:
+            self._searcher.close()
+            self._searcher = None
+
+    def search(self, query: Node, limit: int | None = 50, offset: int = 0) -> SearchHits:
+        searcher = self._current_searcher()
+        compiled = compile_query(query, searcher)
+        wanted = None if limit is None else offset + limit
+        results = searcher.search(compiled, limit=wanted)
+        ids = [int(hit["id"]) for hit in results[offset:wanted]]
+        return SearchHits(ids=ids, total=len(results))
+
+    def versions(self) -> dict[int, int]:
+        searcher = self._current_searcher()
+        return {int(f["id"]): f["version"] for f in searcher.all_stored_fields()}
+
+    def doc_count(self) -> int:
+        return self._current_searcher().doc_count()
+
+    def close(self) -> None:
+        self._drop_searcher()
+
+
+class IndexBusy(RuntimeError):
+    pass

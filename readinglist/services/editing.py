@@ -1,0 +1,302 @@
+"""Changes to papers, run inside the caller's unit of work. Each returns what it changed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import delete, func, select, update
+from sqlmodel import Session
+
+from readinglist.domain.changes import Changes
+from readinglist.domain.drafts import NUMBER_FIELDS, TEXT_FIELDS
+from readinglist.domain.identifiers import normalize_arxiv_id, normalize_doi, normalize_title
+from readinglist.domain.models import Note, Paper, PaperAuthor, PaperTag, Tag, utcnow
+from readinglist.domain.values import (
+    AuthorName,
+    InvalidValue,
+    NameTaken,
+    NoteNotFound,
+    ReadingStatus,
+    TagNotFound,
+    check_rating,
+)
+from readinglist.storage.papers import PT, A, N, P, T, chunks, enqueue, mark_changed
+
+EDITABLE = (*TEXT_FIELDS, *NUMBER_FIELDS, "key", "authors", "extra")
+
+
+def clean_tag(name: str) -> str:
+    cleaned = " ".join(name.split())
+    if not cleaned:
+        raise InvalidValue("a tag needs at least one visible character")
+    if "," in cleaned:
+        raise InvalidValue(f"a tag cannot contain a comma: {name!r}")
+    if len(cleaned) > 200:
+        raise InvalidValue("a tag is at most 200 characters")
+    return cleaned
+
+
+def tag_ids(session: Session, names: Iterable[str], create: bool = True) -> dict[str, int]:
+    """name_key -> tag id, creating missing tags (keeping the first spelling seen)."""
+    wanted: dict[str, str] = {}
+    for name in names:
+        cleaned = clean_tag(name)
+        wanted.setdefault(cleaned.casefold(), cleaned)
+    found: dict[str, int] = {}
+    for batch in chunks(list(wanted)):  # type: ignore[arg-type]
+        for row in session.execute(select(T.id, T.name_key).where(T.name_key.in_(batch))):
+            found[row.name_key] = row.id
+    missing = [k for k in wanted if k not in found]
+    if missing and create:
+        for key in missing:
+            tag = Tag(name=wanted[key], name_key=key)
+            session.add(tag)
+            session.flush()
+            found[key] = tag.id
+    elif missing:
+        raise TagNotFound(f"no tag named {wanted[missing[0]]!r}")
+    return found
+
+
+def set_fields(session: Session, paper_id: int, patch: dict[str, Any]) -> Changes:
+    unknown = set(patch) - set(EDITABLE)
+    if unknown:
+        raise InvalidValue(f"cannot edit {', '.join(sorted(unknown))}; editable: {EDITABLE}")
+    values: dict[str, Any] = {}
+    for name, value in patch.items():
+        if name == "authors":
+            replace_authors(session, paper_id, value)
+        elif name == "extra":
+            paper = session.get(Paper, paper_id)
+            merged = {**paper.extra, **value}
+            values["extra"] = {k: v for k, v in merged.items() if v not in (None, "")}
+        else:
+            values[name] = _checked(name, value)
+    if "key" in values:
+        if not values["key"]:
+            raise InvalidValue("a citation key cannot be empty")
+        clash = session.execute(
+            select(P.id).where(P.key == values["key"], P.id != paper_id)
+        ).scalar()
+        if clash is not None:
+            raise NameTaken(f"citation key {values['key']!r} is taken by paper {clash}")
+    if "title" in values:
+        values["title_norm"] = normalize_title(values["title"])
+    if values:
+        session.execute(update(Paper).where(P.id == paper_id).values(**values))
+    mark_changed(session, [paper_id])
+    return Changes(modified=frozenset([paper_id]))
+
+
+def _checked(name: str, value: Any) -> Any:
+    if name in NUMBER_FIELDS:
+        if value in (None, ""):
+            return None
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            raise InvalidValue(f"{name} must be a whole number, not {value!r}") from None
+        limits = {"year": (-3000, 3000), "month": (1, 12)}[name]
+        if not limits[0] <= number <= limits[1]:
+            raise InvalidValue(f"{name} {number} is out of range {limits[0]}..{limits[1]}")
+        return number
+    text = "" if value is None else str(value).strip()
+    if name == "doi" and text:
+        doi = normalize_doi(text)
+        if not doi:
+            raise InvalidValue(f"{text!r} is not a DOI (expected 10.xxxx/…)")
+        return doi
+    if name == "arxiv_id" and text:
+        arxiv = normalize_arxiv_id(text)
+        if not arxiv:
+            raise InvalidValue(f"{text!r} is not an arXiv id (expected e.g. 2101.00001)")
+        return arxiv
+    return text
+
+
+def replace_authors(session: Session, paper_id: int, authors: Sequence[AuthorName]) -> None:
+    session.execute(delete(PaperAuthor).where(A.paper_id == paper_id))
+    insert_authors(session, {paper_id: authors})
+
+
+def insert_authors(session: Session, authors: dict[int, Sequence[AuthorName]]) -> None:
+    rows = [
+        {
+            "paper_id": paper_id,
+            "position": position,
+            "family": name.family,
+            "given": name.given,
+            "particle": name.particle,
+            "suffix": name.suffix,
+            "literal": name.literal,
+        }
+        for paper_id, names in authors.items()
+        for position, name in enumerate(names)
+    ]
+    if rows:
+        session.execute(PaperAuthor.__table__.insert(), rows)
+
+
+def move_to_trash(session: Session, ids: Sequence[int], restore: bool = False) -> Changes:
+    value = None if restore else utcnow()
+    for batch in chunks(ids):
+        session.execute(update(Paper).where(P.id.in_(batch)).values(deleted_at=value))
+    mark_changed(session, ids)
+    if restore:
+        return Changes(added=frozenset(ids), tags=True, lists=True)
+    return Changes(removed=frozenset(ids), tags=True, lists=True)
+
+
+def purge_trash(session: Session) -> Changes:
+    ids = list(session.execute(select(P.id).where(P.deleted_at.is_not(None))).scalars())
+    for batch in chunks(ids):
+        session.execute(delete(Paper).where(P.id.in_(batch)))
+    enqueue(session, ids)
+    return Changes(removed=frozenset(ids), tags=True, lists=True)
+
+
+def change_tags(
+    session: Session, ids: Sequence[int], add: Sequence[str], remove: Sequence[str]
+) -> Changes:
+    if add:
+        wanted = tag_ids(session, add)
+        existing = {
+            (row.paper_id, row.tag_id)
+            for batch in chunks(ids)
+            for row in session.execute(
+                select(PT.paper_id, PT.tag_id).where(
+                    PT.paper_id.in_(batch), PT.tag_id.in_(list(wanted.values()))
+                )
+            )
+        }
+        rows = [
+            {"paper_id": pid, "tag_id": tid}
+            for pid in ids
+            for tid in wanted.values()
+            if (pid, tid) not in existing
+        ]
+        if rows:
+            session.execute(PaperTag.__table__.insert(), rows)
+    if remove:
+        unwanted = tag_ids(session, remove, create=False)
+        for batch in chunks(ids):
+            session.execute(
+                delete(PaperTag).where(
+                    PT.paper_id.in_(batch), PT.tag_id.in_(list(unwanted.values()))
+                )
+            )
+    mark_changed(session, ids)
+    return Changes(modified=frozenset(ids), tags=True)
+
+
+def papers_with_tag(session: Session, tag_id: int) -> list[int]:
+    return list(session.execute(select(PT.paper_id).where(PT.tag_id == tag_id)).scalars())
+
+
+def rename_tag(session: Session, old: str, new: str) -> Changes:
+    old_id = tag_ids(session, [old], create=False)[old.strip().casefold()]
+    cleaned = clean_tag(new)
+    target = session.execute(select(T.id).where(T.name_key == cleaned.casefold())).scalar()
+    if target is not None and target != old_id:
+        return merge_tags(session, [old], cleaned)
+    session.execute(
+        update(Tag).where(T.id == old_id).values(name=cleaned, name_key=cleaned.casefold())
+    )
+    affected = papers_with_tag(session, old_id)
+    mark_changed(session, affected)
+    return Changes(modified=frozenset(affected), tags=True)
+
+
+def merge_tags(session: Session, sources: Sequence[str], into: str) -> Changes:
+    """Every paper tagged with any of ``sources`` gets ``into`` instead; the sources go."""
+    target_key = clean_tag(into).casefold()
+    target = tag_ids(session, [into])[target_key]
+    source_ids = [
+        tid for key, tid in tag_ids(session, sources, create=False).items() if key != target_key
+    ]
+    affected: set[int] = set()
+    for source in source_ids:
+        papers = papers_with_tag(session, source)
+        affected.update(papers)
+    already = set(papers_with_tag(session, target))
+    rows = [{"paper_id": pid, "tag_id": target} for pid in sorted(affected - already)]
+    if rows:
+        session.execute(PaperTag.__table__.insert(), rows)
+    if source_ids:
+        session.execute(delete(Tag).where(T.id.in_(source_ids)))
+    mark_changed(session, affected)
+    return Changes(modified=frozenset(affected), tags=True)
+
+
+def delete_tag(session: Session, name: str) -> Changes:
+    tag_id = tag_ids(session, [name], create=False)[name.strip().casefold()]
+    affected = papers_with_tag(session, tag_id)
+    session.execute(delete(Tag).where(T.id == tag_id))
+    mark_changed(session, affected)
+    return Changes(modified=frozenset(affected), tags=True)
+
+
+def set_rating(session: Session, ids: Sequence[int], rating: int) -> Changes:
+    check_rating(rating)
+    for batch in chunks(ids):
+        session.execute(update(Paper).where(P.id.in_(batch)).values(rating=rating))
+    mark_changed(session, ids)
+    return Changes(modified=frozenset(ids))
+
+
+def set_status(session: Session, ids: Sequence[int], status: str | ReadingStatus) -> Changes:
+    value = ReadingStatus.parse(str(status)).value
+    for batch in chunks(ids):
+        session.execute(update(Paper).where(P.id.in_(batch)).values(status=value))
+    mark_changed(session, ids)
+    return Changes(modified=frozenset(ids))
+
+
+def _note_body(body: str) -> str:
+    if not body.strip():
+        raise InvalidValue("a note cannot be empty (delete it instead)")
+    return body
+
+
+def add_note(session: Session, paper_id: int, body: str) -> Changes:
+    note = Note(paper_id=paper_id, body=_note_body(body))
+    session.add(note)
+    session.flush()
+    mark_changed(session, [paper_id])
+    return Changes(modified=frozenset([paper_id]), notes=frozenset([paper_id]), created=note.id)
+
+
+def _note_paper(session: Session, note_id: int) -> int:
+    paper_id = session.execute(select(N.paper_id).where(N.id == note_id)).scalar()
+    if paper_id is None:
+        raise NoteNotFound(f"no note with id {note_id}")
+    return paper_id
+
+
+def edit_note(session: Session, note_id: int, body: str) -> Changes:
+    paper_id = _note_paper(session, note_id)
+    session.execute(
+        update(Note).where(N.id == note_id).values(body=_note_body(body), updated_at=utcnow())
+    )
+    mark_changed(session, [paper_id])
+    return Changes(modified=frozenset([paper_id]), notes=frozenset([paper_id]))
+
+
+def delete_note(session: Session, note_id: int) -> Changes:
+    paper_id = _note_paper(session, note_id)
+    session.execute(delete(Note).where(N.id == note_id))
+    mark_changed(session, [paper_id])
+    return Changes(modified=frozenset([paper_id]), notes=frozenset([paper_id]))
+
+
+def tag_counts(session: Session) -> list[tuple[str, int]]:
+    live = select(P.id).where(P.deleted_at.is_(None))
+    statement = (
+        select(T.name, func.count(PT.paper_id))
+        .select_from(Tag.__table__)
+        .outerjoin(PaperTag.__table__, (PT.tag_id == T.id) & PT.paper_id.in_(live))
+        .group_by(T.id, T.name, T.name_key)
+        .order_by(T.name_key)
+    )
+    return [(row[0], row[1]) for row in session.execute(statement)]

@@ -1,0 +1,298 @@
+"""Bringing parsed entries into the library: duplicates merged, keys made unique, every entry
+accounted for. Batched (one transaction per batch) so a large file shows progress, can be
+cancelled between batches, and a crash keeps every batch already committed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlmodel import Session
+
+from readinglist.domain.citekeys import make_unique, suggest_key
+from readinglist.domain.drafts import NUMBER_FIELDS, TEXT_FIELDS, PaperDraft, Problem
+from readinglist.domain.identifiers import normalize_arxiv_id, normalize_doi, normalize_title
+from readinglist.domain.models import ImportRun, Note, Paper, utcnow
+from readinglist.domain.values import InvalidValue, ReadingStatus
+from readinglist.services.editing import change_tags, clean_tag, insert_authors
+from readinglist.storage.database import Database
+from readinglist.storage.papers import P, enqueue, mark_changed
+
+BATCH = 500
+Progress = Callable[[int, int], None]
+Cancelled = Callable[[], bool]
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    line: int | None
+    paper_id: int
+    reason: str  # "doi", "arxiv id" or "title"
+    filled: tuple[str, ...] = ()  # empty fields of the existing paper filled from this entry
+
+
+@dataclass
+class ImportReport:
+    source: str
+    format: str = ""
+    encoding: str = "utf-8"
+    import_id: int | None = None
+    added: list[int] = field(default_factory=list)
+    duplicates: list[Duplicate] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    cancelled: bool = False
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity != "error"]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "format": self.format,
+            "encoding": self.encoding,
+            "added": len(self.added),
+            "duplicates": len(self.duplicates),
+            "errors": [p.to_json() for p in self.errors],
+            "warnings": [p.to_json() for p in self.warnings],
+            "cancelled": self.cancelled,
+        }
+
+
+class _Known:
+    """What the library already holds, to recognise duplicates and taken keys without a query
+    per entry."""
+
+    def __init__(self, session: Session) -> None:
+        self.by_doi: dict[str, int] = {}
+        self.by_arxiv: dict[str, int] = {}
+        self.by_title: dict[str, list[tuple[int, int | None]]] = {}
+        self.keys: set[str] = set()
+        # Papers of the batch being imported have negative placeholder ids until inserted.
+        self.resolved: dict[int, int] = {}
+        self._placeholders = 0
+        rows = session.execute(select(P.id, P.key, P.doi, P.arxiv_id, P.title_norm, P.year))
+        for row in rows:
+            self.remember(row.id, row.key, row.doi, row.arxiv_id, row.title_norm, row.year)
+
+    def remember(self, paper_id, key, doi, arxiv, title_norm, year) -> None:
+        self.keys.add(key)
+        if doi:
+            self.by_doi.setdefault(doi, paper_id)
+        if arxiv:
+            self.by_arxiv.setdefault(arxiv, paper_id)
+        if title_norm:
+            self.by_title.setdefault(title_norm, []).append((paper_id, year))
+
+    def placeholder(self) -> int:
+        self._placeholders += 1
+        return -self._placeholders
+
+    def match(self, row: dict[str, Any]) -> tuple[int, str] | None:
+        found = self._match(row)
+        if found is None:
+            return None
+        return self.resolved.get(found[0], found[0]), found[1]
+
+    def _match(self, row: dict[str, Any]) -> tuple[int, str] | None:
+        if row["doi"] and row["doi"] in self.by_doi:
+            return self.by_doi[row["doi"]], "doi"
+        if row["arxiv_id"] and row["arxiv_id"] in self.by_arxiv:
+            return self.by_arxiv[row["arxiv_id"]], "arxiv id"
+        for paper_id, year in self.by_title.get(row["title_norm"], ()):
+            # the same title in different years is a different paper (a new edition, a reply)
+            if year is None or row["year"] is None or year == row["year"]:
+                return paper_id, "title"
+        return None
+
+
+def _row(draft: PaperDraft, source: str, problems: list[Problem]) -> dict[str, Any]:
+    row: dict[str, Any] = {name: (getattr(draft, name) or "").strip() for name in TEXT_FIELDS}
+    for name in NUMBER_FIELDS:
+        value = getattr(draft, name)
+        limits = {"year": (-3000, 3000), "month": (1, 12)}[name]
+        if value is not None and not limits[0] <= value <= limits[1]:
+            problems.append(
+                Problem(
+                    source, draft.line, f"{name} {value} is out of range; left empty", "warning"
+                )
+            )
+            value = None
+        row[name] = value
+    row["doi"] = normalize_doi(row["doi"]) if row["doi"] else ""
+    row["arxiv_id"] = normalize_arxiv_id(row["arxiv_id"]) if row["arxiv_id"] else ""
+    row["entry_type"] = row["entry_type"].lower() or "misc"
+    row["title_norm"] = normalize_title(row["title"])
+    row["extra"] = dict(draft.extra)
+    row["rating"] = draft.rating if 0 <= draft.rating <= 5 else 0
+    try:
+        row["status"] = ReadingStatus.parse(draft.status).value
+    except InvalidValue:
+        row["status"] = ReadingStatus.UNREAD.value
+    return row
+
+
+FILLABLE = (*TEXT_FIELDS, *NUMBER_FIELDS)
+
+
+def _fill(target: dict[str, Any], row: dict[str, Any]) -> dict[str, Any]:
+    """The values of ``row`` for fields that are empty in ``target``: fill, never overwrite."""
+    filled = {
+        name: row[name]
+        for name in FILLABLE
+        if row.get(name) not in (None, "") and target[name] in (None, "")
+    }
+    if "title" in filled:
+        filled["title_norm"] = row["title_norm"]
+    return filled
+
+
+def _fill_stored(session: Session, paper_id: int, row: dict[str, Any]) -> tuple[str, ...]:
+    current = session.execute(select(Paper.__table__).where(P.id == paper_id)).mappings().one()
+    filled = _fill(current, row)
+    if filled:
+        session.execute(update(Paper).where(P.id == paper_id).values(**filled))
+    return tuple(k for k in filled if k != "title_norm")
+
+
+def import_drafts(
+    database: Database,
+    drafts: Sequence[PaperDraft],
+    report: ImportReport,
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+) -> ImportReport:
+    with database.write() as session:
+        known = _Known(session)
+        run = ImportRun(source=report.source[:1000], format=report.format)
+        session.add(run)
+        session.flush()
+        report.import_id = run.id
+    total = len(drafts)
+    for start in range(0, total, BATCH):
+        if cancelled is not None and cancelled():
+            report.cancelled = True
+            break
+        with database.write() as session:
+            _import_batch(session, drafts[start : start + BATCH], known, report)
+        if progress is not None:
+            progress(min(start + BATCH, total), total)
+    with database.write() as session:
+        session.execute(
+            update(ImportRun)
+            .where(ImportRun.id == report.import_id)
+            .values(
+                added=len(report.added),
+                duplicates=len(report.duplicates),
+                failed=len(report.errors),
+            )
+        )
+    return report
+
+
+@dataclass
+class _Pending:
+    row: dict[str, Any]
+    draft: PaperDraft
+    tags: list[str]
+
+
+def _import_batch(
+    session: Session, drafts: Sequence[PaperDraft], known: _Known, report: ImportReport
+) -> None:
+    pending: dict[int, _Pending] = {}
+    touched: set[int] = set()
+    first_duplicate = len(report.duplicates)
+    now = utcnow()
+    for draft in drafts:
+        row = _row(draft, report.source, report.problems)
+        tags = _clean_tags(draft, report)
+        duplicate = known.match(row)
+        if duplicate is not None:
+            paper_id, reason = duplicate
+            if paper_id < 0:  # a duplicate of an entry earlier in this batch
+                earlier = pending[paper_id]
+                filled_values = _fill(earlier.row, row)
+                earlier.row.update(filled_values)
+                filled = tuple(k for k in filled_values if k != "title_norm")
+                earlier.tags.extend(t for t in tags if t not in earlier.tags)
+            else:
+                filled = _fill_stored(session, paper_id, row)
+                if tags:
+                    change_tags(session, [paper_id], tags, [])
+                if filled or tags:
+                    touched.add(paper_id)
+            report.duplicates.append(Duplicate(draft.line, paper_id, reason, filled))
+            continue
+        wanted = draft.key.strip()
+        key = make_unique(
+            wanted or suggest_key(draft.authors, row["year"], row["title"]),
+            known.keys.__contains__,
+        )
+        if wanted and key != wanted:
+            report.problems.append(
+                Problem(
+                    report.source,
+                    draft.line,
+                    f"citation key {wanted!r} is taken; stored as {key!r}",
+                    "warning",
+                )
+            )
+        row.update(key=key, added_at=now, updated_at=now, version=1, import_id=report.import_id)
+        placeholder = known.placeholder()
+        known.remember(
+            placeholder, key, row["doi"], row["arxiv_id"], row["title_norm"], row["year"]
+        )
+        pending[placeholder] = _Pending(row, draft, tags)
+    if pending:
+        ids = list(
+            session.execute(
+                insert(Paper.__table__).returning(P.id, sort_by_parameter_order=True),
+                [p.row for p in pending.values()],
+            ).scalars()
+        )
+        known.resolved.update(zip(pending, ids, strict=True))
+        _attach(session, ids, list(pending.values()))
+        enqueue(session, ids)
+        report.added.extend(ids)
+        for i in range(first_duplicate, len(report.duplicates)):
+            dup = report.duplicates[i]
+            if dup.paper_id < 0:
+                report.duplicates[i] = replace(dup, paper_id=known.resolved[dup.paper_id])
+    mark_changed(session, touched)
+
+
+def _attach(session: Session, ids: list[int], entries: list[_Pending]) -> None:
+    """Authors, tags and notes of freshly inserted papers."""
+    insert_authors(session, {pid: e.draft.authors for pid, e in zip(ids, entries, strict=True)})
+    tagged: dict[tuple[str, ...], list[int]] = {}
+    for pid, entry in zip(ids, entries, strict=True):
+        if entry.tags:
+            tagged.setdefault(tuple(entry.tags), []).append(pid)
+    for tags, pids in tagged.items():
+        change_tags(session, pids, tags, [])
+    now = utcnow()
+    notes = [
+        {"paper_id": pid, "body": body, "created_at": now, "updated_at": now}
+        for pid, entry in zip(ids, entries, strict=True)
+        for body in entry.draft.notes
+        if body.strip()
+    ]
+    if notes:
+        session.execute(insert(Note.__table__), notes)
+
+
+def _clean_tags(draft: PaperDraft, report: ImportReport) -> list[str]:
+    cleaned: list[str] = []
+    for tag in draft.tags:
+        try:
+            cleaned.append(clean_tag(tag))
+        except InvalidValue as error:
+            report.problems.append(Problem(report.source, draft.line, str(error), "warning"))
+    return cleaned

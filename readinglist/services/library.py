@@ -1,0 +1,271 @@
+"""The library service: the one way in for the CLI, the GUI and scripts.
+
+Every change is one unit of work that commits the database and then brings the search index up
+to date; every change returns ``Changes``. Nothing here prints or imports Qt.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import Session
+
+from readinglist.domain.changes import Changes
+from readinglist.domain.drafts import PaperDraft
+from readinglist.domain.filters import PaperFilter, Sort
+from readinglist.domain.values import ListNotFound, ReadingStatus
+from readinglist.domain.views import ListSummary, PaperView, TagCount
+from readinglist.importers.registry import parse_file, parse_text
+from readinglist.search.query import And as QueryAnd
+from readinglist.search.query import Exact, Node, map_exact, parse_query
+from readinglist.search.whoosh_index import WhooshIndex
+from readinglist.services import editing, lists, maintenance
+from readinglist.services.importing import ImportReport, import_drafts
+from readinglist.services.indexing import IndexSyncer
+from readinglist.services.location import default_library_folder
+from readinglist.storage.database import Database
+from readinglist.storage.papers import count, load_views, query_ids, resolve_paper
+
+log = logging.getLogger(__name__)
+INDEX_FOLDER = "index"
+Ref = int | str
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    papers: list[PaperView]
+    total: int
+
+
+class Library:
+    def __init__(self, folder: Path, database: Database, index: WhooshIndex) -> None:
+        self.folder = folder
+        self.database = database
+        self.index = index
+        self.syncer = IndexSyncer(database, index)
+
+    # --- opening and closing -----------------------------------------------------------------
+    @classmethod
+    def open(cls, path: str | Path | None = None) -> Library:
+        folder = Path(path).expanduser() if path is not None else default_library_folder()
+        folder.mkdir(parents=True, exist_ok=True)
+        database = Database.open(folder)
+        library = cls(folder, database, _open_index(folder / INDEX_FOLDER))
+        library._catch_up()
+        return library
+
+    def _catch_up(self) -> None:
+        """Make the index whole again after a crash, a deleted index or a fresh start."""
+        if self.index.created and self.syncer.live_ids():
+            log.info("search index missing; rebuilding it from the database")
+            self.syncer.rebuild()
+        self.syncer.try_drain()
+
+    def close(self) -> None:
+        self.index.close()
+        self.database.close()
+
+    def __enter__(self) -> Library:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # --- the write path ----------------------------------------------------------------------
+    def _write(self, operation: Callable[[Session], Changes]) -> Changes:
+        with self.database.write() as session:
+            changes = operation(session)
+        self.syncer.try_drain()
+        return changes
+
+    def _ids(self, session: Session, refs: Ref | Iterable[Ref]) -> list[int]:
+        if isinstance(refs, int | str):
+            refs = [refs]
+        return list(dict.fromkeys(resolve_paper(session, r) for r in refs))
+
+    # --- reading -----------------------------------------------------------------------------
+    def get(self, ref: Ref) -> PaperView:
+        with self.database.read() as session:
+            return load_views(session, [resolve_paper(session, ref)])[0]
+
+    def papers(
+        self,
+        filter: PaperFilter | None = None,
+        sort: Sort | None = None,
+        offset: int = 0,
+        limit: int | None = None,
+    ) -> list[PaperView]:
+        """Papers matching ``filter`` (default: all outside the trash) in ``sort`` order;
+        inside a reading list the default order is the list's own."""
+        with self.database.read() as session:
+            ids = query_ids(session, filter or PaperFilter(), sort, offset, limit)
+            return load_views(session, ids)
+
+    def paper_ids(self, filter: PaperFilter | None = None, sort: Sort | None = None) -> list[int]:
+        with self.database.read() as session:
+            return query_ids(session, filter or PaperFilter(), sort)
+
+    def count(self, filter: PaperFilter | None = None) -> int:
+        with self.database.read() as session:
+            return count(session, filter or PaperFilter())
+
+    def parse_query(self, query: str) -> Node:
+        """Parse and resolve a query; raises a LibraryError that says what is wrong."""
+        node = parse_query(query)
+        with self.database.read() as session:
+            names = lists.list_names_by_id(session)
+
+        def list_id(name: str) -> str:
+            key = name.strip().casefold()
+            if key not in names:
+                raise ListNotFound(f"no reading list named {name!r}")
+            return str(names[key])
+
+        return map_exact(node, "lists", list_id)
+
+    def search(
+        self, query: str, limit: int | None = 50, offset: int = 0, status: str | None = None
+    ) -> SearchResult:
+        """Ranked papers matching ``query`` in the query language (see search/query.py)."""
+        node = self.parse_query(query)
+        if status:
+            node = QueryAnd((node, Exact("status", ReadingStatus.parse(status).value)))
+        hits = self.index.search(node, limit=limit, offset=offset)
+        with self.database.read() as session:
+            return SearchResult(load_views(session, hits.ids), hits.total)
+
+    def tags(self) -> list[TagCount]:
+        with self.database.read() as session:
+            return [TagCount(name, n) for name, n in editing.tag_counts(session)]
+
+    def lists(self) -> list[ListSummary]:
+        with self.database.read() as session:
+            return lists.list_summaries(session)
+
+    def stats(self) -> dict[str, Any]:
+        result = maintenance.stats(self.database)
+        result["index_pending"] = self.syncer.pending()
+        return result
+
+    # --- papers ------------------------------------------------------------------------------
+    def add_paper(self, draft: PaperDraft) -> Changes:
+        report = ImportReport(source="<added by hand>", format="manual")
+        import_drafts(self.database, [draft], report)
+        self.syncer.try_drain()
+        if report.added:
+            return Changes(added=frozenset(report.added), created=report.added[0])
+        duplicate = report.duplicates[0]
+        return Changes(modified=frozenset([duplicate.paper_id]), created=duplicate.paper_id)
+
+    def edit(self, ref: Ref, **fields: Any) -> Changes:
+        return self._write(lambda s: editing.set_fields(s, self._ids(s, ref)[0], fields))
+
+    def trash(self, refs: Ref | Iterable[Ref]) -> Changes:
+        return self._write(lambda s: editing.move_to_trash(s, self._ids(s, refs)))
+
+    def restore(self, refs: Ref | Iterable[Ref]) -> Changes:
+        return self._write(lambda s: editing.move_to_trash(s, self._ids(s, refs), restore=True))
+
+    def empty_trash(self) -> Changes:
+        return self._write(editing.purge_trash)
+
+    def rate(self, refs: Ref | Iterable[Ref], rating: int) -> Changes:
+        return self._write(lambda s: editing.set_rating(s, self._ids(s, refs), rating))
+
+    def set_status(self, refs: Ref | Iterable[Ref], status: str | ReadingStatus) -> Changes:
+        return self._write(lambda s: editing.set_status(s, self._ids(s, refs), status))
+
+    # --- tags --------------------------------------------------------------------------------
+    def tag(
+        self, refs: Ref | Iterable[Ref], add: Sequence[str] = (), remove: Sequence[str] = ()
+    ) -> Changes:
+        return self._write(lambda s: editing.change_tags(s, self._ids(s, refs), add, remove))
+
+    def rename_tag(self, old: str, new: str) -> Changes:
+        return self._write(lambda s: editing.rename_tag(s, old, new))
+
+    def merge_tags(self, sources: Sequence[str], into: str) -> Changes:
+        return self._write(lambda s: editing.merge_tags(s, sources, into))
+
+    def delete_tag(self, name: str) -> Changes:
+        return self._write(lambda s: editing.delete_tag(s, name))
+
+    # --- notes -------------------------------------------------------------------------------
+    def add_note(self, ref: Ref, body: str) -> Changes:
+        return self._write(lambda s: editing.add_note(s, self._ids(s, ref)[0], body))
+
+    def edit_note(self, note_id: int, body: str) -> Changes:
+        return self._write(lambda s: editing.edit_note(s, note_id, body))
+
+    def delete_note(self, note_id: int) -> Changes:
+        return self._write(lambda s: editing.delete_note(s, note_id))
+
+    # --- reading lists -----------------------------------------------------------------------
+    def create_list(self, name: str) -> Changes:
+        return self._write(lambda s: lists.create_list(s, name))
+
+    def rename_list(self, old: str, new: str) -> Changes:
+        return self._write(lambda s: lists.rename_list(s, old, new))
+
+    def delete_list(self, name: str) -> Changes:
+        return self._write(lambda s: lists.delete_list(s, name))
+
+    def add_to_list(
+        self, name: str, refs: Ref | Iterable[Ref], position: int | None = None
+    ) -> Changes:
+        return self._write(lambda s: lists.add_to_list(s, name, self._ids(s, refs), position))
+
+    def remove_from_list(self, name: str, refs: Ref | Iterable[Ref]) -> Changes:
+        return self._write(lambda s: lists.remove_from_list(s, name, self._ids(s, refs)))
+
+    def move_in_list(self, name: str, ref: Ref, position: int) -> Changes:
+        return self._write(lambda s: lists.move_in_list(s, name, self._ids(s, ref)[0], position))
+
+    # --- import ------------------------------------------------------------------------------
+    def import_file(
+        self,
+        path: str | Path,
+        format: str | None = None,
+        progress: Progress | None = None,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> ImportReport:
+        """Import every entry of a file; the report accounts for each one."""
+        parsed = parse_file(Path(path), format)
+        return self._import(parsed, str(path), progress, cancelled)
+
+    def import_text(
+        self, text: str, source: str = "<pasted>", format: str | None = None
+    ) -> ImportReport:
+        return self._import(parse_text(text, source, format), source, None, None)
+
+    def _import(self, parsed, source, progress, cancelled) -> ImportReport:
+        report = ImportReport(source=source, format=parsed.format, encoding=parsed.encoding)
+        report.problems.extend(parsed.problems)
+        import_drafts(self.database, parsed.entries, report, progress, cancelled)
+        self.syncer.try_drain()
+        return report
+
+    # --- maintenance -------------------------------------------------------------------------
+    def check(self, repair: bool = False) -> maintenance.CheckReport:
+        return maintenance.check(self.database, self.syncer, repair)
+
+    def reindex(self, progress: Progress | None = None) -> int:
+        return self.syncer.rebuild(progress)
+
+
+def _open_index(folder: Path) -> WhooshIndex:
+    """Open the index; a damaged one is set aside (never deleted) and rebuilt."""
+    try:
+        return WhooshIndex(folder)
+    except Exception as error:
+        aside = folder.with_name(f"{folder.name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}")
+        log.warning("search index unreadable (%s); moved to %s and rebuilding", error, aside)
+        shutil.move(str(folder), str(aside))
+        return WhooshIndex(folder)

@@ -1,0 +1,62 @@
+"""Opening a library's database: engine, schema migrations, units of work."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine, inspect, text
+from sqlmodel import Session
+
+from readinglist.storage.sqlite import create_sqlite_engine, writer_engine
+
+DATABASE_FILE = "library.sqlite3"
+MIGRATIONS = Path(__file__).with_name("migrations")
+# The newest migration; opening skips Alembic entirely (it is slow to import) when the
+# database already has it.
+HEAD_REVISION = "0001_initial"
+
+
+class Database:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._writer = writer_engine(engine)
+
+    @classmethod
+    def open(cls, folder: Path) -> Database:
+        database = cls(create_sqlite_engine(folder / DATABASE_FILE))
+        database.migrate()
+        return database
+
+    def schema_revision(self) -> str | None:
+        with self.engine.connect() as connection:
+            if not inspect(connection).has_table("alembic_version"):
+                return None
+            return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+    def migrate(self) -> None:
+        if self.schema_revision() == HEAD_REVISION:
+            return
+        from alembic import command
+        from alembic.config import Config
+
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        with self.engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """One unit of work: everything inside commits together or not at all."""
+        with Session(self._writer, expire_on_commit=False) as session, session.begin():
+            yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        with Session(self.engine, expire_on_commit=False) as session, session.begin():
+            yield session
+
+    def close(self) -> None:
+        self.engine.dispose()
