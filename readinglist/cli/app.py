@@ -1,0 +1,91 @@
+"""The command-line frame: the group, its options, the error handling, the shared context."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from readinglist import __version__
+from readinglist.domain.values import LibraryError
+
+
+class LibraryContext:
+    """Opens the library on first use, so that --help and --version stay instant."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self._library = None
+
+    def library(self):
+        if self._library is None:
+            from readinglist.services.library import Library
+
+            self._library = Library.open(self.path)
+        return self._library
+
+    def close(self) -> None:
+        if self._library is not None:
+            self._library.close()
+            self._library = None
+
+
+class _Group(click.Group):
+    """Turns a user's mistake into a one-line message and exit status 1, never a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        from sqlalchemy.exc import OperationalError
+
+        from readinglist.search.whoosh_index import IndexBusy
+
+        try:
+            return super().invoke(ctx)
+        except LibraryError as error:
+            raise click.ClickException(str(error)) from None
+        except IndexBusy as error:
+            raise click.ClickException(f"{error}; try again in a moment") from None
+        except OperationalError as error:
+            if "locked" in str(error):
+                raise click.ClickException(
+                    "the library is busy (another readinglist is writing); try again"
+                ) from None
+            raise
+
+
+@click.group(
+    cls=_Group,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+@click.option(
+    "--library",
+    "library_path",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="READINGLIST_LIBRARY",
+    help="Library folder (default: $READINGLIST_LIBRARY, else your user data folder).",
+)
+@click.version_option(__version__, "--version", prog_name="readinglist")
+@click.pass_context
+def cli(ctx: click.Context, library_path: Path | None) -> None:
+    """readinglist: import, tag, annotate, search and export the papers you read."""
+    logging.basicConfig(level=logging.WARNING, format="warning: %(message)s", stream=sys.stderr)
+    context = LibraryContext(library_path)
+    ctx.obj = context
+    ctx.call_on_close(context.close)
+    if ctx.invoked_subcommand is None:
+        click.echo(ctx.get_help())
+        click.echo(
+            "\nThe desktop window is not part of this version yet; "
+            "use the commands above (try 'readinglist import FILE')."
+        )
+
+
+pass_library = click.make_pass_decorator(LibraryContext)
+
+
+def echo_json(value) -> None:
+    from readinglist.cli.render import dump_json
+
+    click.echo(dump_json(value))

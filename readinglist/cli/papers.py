@@ -1,0 +1,225 @@
+"""Commands that bring papers in and look at them: import, search, ls, show, edit, rm, restore."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from readinglist.cli.app import LibraryContext, cli, echo_json, pass_library
+from readinglist.cli.render import paper_details, paper_table, plural
+
+SORTS = ["added", "updated", "title", "year", "rating", "status", "key", "venue", "author",
+         "position"]  # fmt: skip
+
+
+def _progress_bar(enabled: bool):
+    """A rich progress bar on stderr for long work, only when a person is watching."""
+    if not enabled or not sys.stderr.isatty():
+        return None
+    from rich.console import Console
+    from rich.progress import Progress
+
+    return Progress(console=Console(stderr=True), transient=True)
+
+
+@cli.command("import")
+@click.argument("sources", nargs=-1, required=True)
+@click.option("--format", "format_", help="Read as this format instead of detecting it.")
+@click.option("--json", "as_json", is_flag=True, help="Print the import report as JSON.")
+@pass_library
+def import_(ctx: LibraryContext, sources: tuple[str, ...], format_: str | None, as_json: bool):
+    """Import papers from files (or '-' for text on standard input)."""
+    library = ctx.library()
+    reports = []
+    bar = _progress_bar(not as_json)
+    for source in sources:
+        if source == "-":
+            reports.append(library.import_text(sys.stdin.read(), "<stdin>", format_))
+            continue
+        if bar is None:
+            reports.append(library.import_file(Path(source), format_))
+            continue
+        with bar:
+            task = bar.add_task(f"importing {Path(source).name}", total=None)
+
+            def advance(done: int, total: int, task=task) -> None:
+                bar.update(task, completed=done, total=total)
+
+            reports.append(library.import_file(Path(source), format_, progress=advance))
+    problems = [p for r in reports for p in r.problems]
+    if as_json:
+        summary = {
+            "added": sum(len(r.added) for r in reports),
+            "duplicates": sum(len(r.duplicates) for r in reports),
+            "errors": [p.to_json() for r in reports for p in r.errors],
+            "warnings": [p.to_json() for r in reports for p in r.warnings],
+            "files": [r.to_json() for r in reports],
+        }
+        echo_json(summary)
+    else:
+        for report in reports:
+            click.echo(
+                f"{report.source}: {len(report.added)} added, "
+                f"{plural(len(report.duplicates), 'duplicate')}, "
+                f"{plural(len(report.errors), 'error')}"
+                + (f" (read as {report.encoding})" if report.encoding != "utf-8" else "")
+            )
+        for problem in problems:
+            where = f"{problem.source}:{problem.line}" if problem.line else problem.source
+            click.echo(f"{problem.severity}: {where}: {problem.message}", err=True)
+    if any(r.errors for r in reports):
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("query", nargs=-1)
+@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True)
+@click.option("--status", help="Only papers with this reading status.")
+@click.option("--json", "as_json", is_flag=True, help="Print the papers as JSON.")
+@pass_library
+def search(ctx: LibraryContext, query: tuple[str, ...], limit: int, status: str | None,
+           as_json: bool):  # fmt: skip
+    """Search titles, authors, abstracts, venues, tags and notes, best matches first.
+
+    Words must all match; also "a phrase", a OR b, -word, prefix*, fuzzy~, and fields such as
+    title:, author:, tag:, note:, year:2018..2021, rating:>=4, status:read, list:"Name".
+    """
+    result = ctx.library().search(" ".join(query), limit=limit, status=status)
+    if as_json:
+        echo_json([p.to_json() for p in result.papers])
+        return
+    if result.papers:
+        click.echo(paper_table(result.papers, sys.stdout.isatty()))
+    shown = len(result.papers)
+    more = f" (showing {shown}; use --limit for more)" if shown < result.total else ""
+    click.echo(f"{plural(result.total, 'matching paper')}{more}", err=not sys.stdout.isatty())
+
+
+@cli.command("ls")
+@click.option("--list", "list_name", help="Only papers in this reading list, in its order.")
+@click.option("--tag", "tags", multiple=True, help="Only papers with this tag (repeatable).")
+@click.option("--status", help="Only papers with this reading status.")
+@click.option("--trash", is_flag=True, help="Show the trash instead.")
+@click.option("--sort", type=click.Choice(SORTS), help="Order (default: date added).")
+@click.option("--desc", is_flag=True, help="Reverse the order.")
+@click.option("--limit", type=click.IntRange(min=1), help="Show at most this many.")
+@click.option("--json", "as_json", is_flag=True, help="Print the papers as JSON.")
+@pass_library
+def ls(ctx: LibraryContext, list_name, tags, status, trash, sort, desc, limit, as_json):
+    """List papers (every matching paper unless --limit is given)."""
+    from readinglist.domain.filters import PaperFilter, Sort
+    from readinglist.domain.values import ReadingStatus
+
+    paper_filter = PaperFilter(
+        tags=tags,
+        list_name=list_name,
+        status=ReadingStatus.parse(status).value if status else None,
+        trashed=trash,
+    )
+    order = Sort(sort, desc) if sort else (Sort("added", True) if desc else None)
+    papers = ctx.library().papers(paper_filter, order, limit=limit)
+    if as_json:
+        echo_json([p.to_json() for p in papers])
+    elif papers:
+        click.echo(paper_table(papers, sys.stdout.isatty()))
+
+
+@cli.command()
+@click.argument("papers", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the paper as JSON.")
+@pass_library
+def show(ctx: LibraryContext, papers: tuple[str, ...], as_json: bool):
+    """Everything about a paper (by id or citation key)."""
+    views = [ctx.library().get(ref) for ref in papers]
+    if as_json:
+        echo_json(views[0].to_json() if len(views) == 1 else [v.to_json() for v in views])
+        return
+    click.echo("\n\n".join(paper_details(v) for v in views))
+
+
+@cli.command()
+@click.argument("paper")
+@click.option("--title")
+@click.option(
+    "--author",
+    "authors",
+    multiple=True,
+    help="Replaces the authors; repeat in order ('Family, Given' or '{Corporate}').",
+)
+@click.option("--year")
+@click.option("--month")
+@click.option("--venue")
+@click.option("--type", "entry_type")
+@click.option("--doi")
+@click.option("--arxiv", "arxiv_id")
+@click.option("--url")
+@click.option("--code-url")
+@click.option("--key", help="A new citation key.")
+@click.option("--abstract", help="The abstract ('-' reads it from standard input).")
+@click.option("--set", "assignments", multiple=True, metavar="FIELD=VALUE",
+              help="Any other field (volume, pages, publisher, isbn, note fields…).")  # fmt: skip
+@pass_library
+def edit(ctx: LibraryContext, paper: str, authors, assignments, **fields):
+    """Change a paper's bibliographic fields."""
+    from readinglist.domain.drafts import NUMBER_FIELDS, TEXT_FIELDS
+    from readinglist.domain.names import parse_name
+
+    patch = {k: v for k, v in fields.items() if v is not None}
+    if patch.get("abstract") == "-":
+        patch["abstract"] = sys.stdin.read().strip()
+    if authors:
+        patch["authors"] = [parse_name(a) for a in authors]
+    extra = {}
+    for assignment in assignments:
+        name, sep, value = assignment.partition("=")
+        if not sep or not name.strip():
+            raise click.UsageError(f"--set takes FIELD=VALUE, not {assignment!r}")
+        name = name.strip().lower()
+        if name in TEXT_FIELDS or name in NUMBER_FIELDS:
+            patch[name] = value
+        else:
+            extra[name] = value
+    if extra:
+        patch["extra"] = extra
+    if not patch:
+        raise click.UsageError("nothing to change; see 'readinglist edit --help'")
+    ctx.library().edit(paper, **patch)
+    click.echo(f"updated {paper}")
+
+
+@cli.command()
+@click.argument("papers", nargs=-1, required=True)
+@pass_library
+def rm(ctx: LibraryContext, papers: tuple[str, ...]):
+    """Move papers to the trash (undo with 'restore')."""
+    changes = ctx.library().trash(papers)
+    click.echo(f"moved {plural(len(changes.removed), 'paper')} to the trash")
+
+
+@cli.command()
+@click.argument("papers", nargs=-1, required=True)
+@pass_library
+def restore(ctx: LibraryContext, papers: tuple[str, ...]):
+    """Bring papers back from the trash."""
+    changes = ctx.library().restore(papers)
+    click.echo(f"restored {plural(len(changes.added), 'paper')}")
+
+
+@cli.command("empty-trash")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@pass_library
+def empty_trash(ctx: LibraryContext, yes: bool):
+    """Delete the papers in the trash for good, with their notes."""
+    library = ctx.library()
+    from readinglist.domain.filters import PaperFilter
+
+    waiting = library.count(PaperFilter(trashed=True))
+    if not waiting:
+        click.echo("the trash is empty")
+        return
+    if not yes:
+        click.confirm(f"Delete {waiting} papers and their notes for good?", abort=True)
+    changes = library.empty_trash()
+    click.echo(f"deleted {plural(len(changes.removed), 'paper')}")
