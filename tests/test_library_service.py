@@ -93,7 +93,7 @@ def test_trash_restore_and_empty_trash(library, three_papers):
 
 
 def test_tags_are_unique_without_regard_to_case(library, three_papers):
-    godel, attention, maml = three_papers
+    godel, attention, _ = three_papers
     library.tag(godel, add=["Logic"])
     library.tag(attention, add=["logic", "nlp"])
     assert library.get(attention).tags == ("Logic", "nlp")
@@ -189,7 +189,7 @@ def test_papers_filter_sort_and_page(library, three_papers):
     library.tag([maml], add=["meta"])
     library.rate(godel, 5)
     assert [p.id for p in library.papers(sort=Sort("year"))] == [godel, attention, maml]
-    assert [p.id for p in library.papers(sort=Sort("rating", descending=True))][0] == godel
+    assert library.papers(sort=Sort("rating", descending=True))[0].id == godel
     assert [p.id for p in library.papers(sort=Sort("title"))] == [attention, maml, godel]
     assert [p.id for p in library.papers(sort=Sort("author"))] == [maml, godel, attention]
     assert [p.id for p in library.papers(PaperFilter(tags=("ml", "META")))] == [maml]

@@ -43,7 +43,7 @@ def test_or_not_prefix_and_fuzzy(library, three_papers):
 
 
 def test_fields_year_ranges_rating_status(library, three_papers):
-    godel, attention, maml = three_papers
+    _, attention, maml = three_papers
     library.rate(attention, 5)
     library.rate(maml, 3)
     library.set_status(maml, "read")
