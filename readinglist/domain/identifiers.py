@@ -33,12 +33,19 @@ def normalize_doi(text: str) -> str:
 
 def normalize_arxiv_id(text: str) -> str:
     """'arXiv:1706.03762v5' -> '1706.03762' (versions are one paper); '' when not an id."""
-    value = _ARXIV_PREFIX.sub("", text.strip())
-    for pattern in (_ARXIV_NEW, _ARXIV_OLD):
-        match = pattern.fullmatch(value.rstrip(_TRAILING_PUNCT))
-        if match:
-            return match.group(1).lower()
-    return ""
+    value = _ARXIV_PREFIX.sub("", text.strip()).rstrip(_TRAILING_PUNCT)
+    match = _ARXIV_NEW.fullmatch(value)
+    if match:
+        return match.group(1) if _plausible_new_id(match.group(1)) else ""
+    match = _ARXIV_OLD.fullmatch(value)
+    return match.group(1).lower() if match else ""
+
+
+def _plausible_new_id(arxiv_id: str) -> bool:
+    """Since January 2015 the number after the dot has five digits; before, four."""
+    yymm, number = arxiv_id.split(".")
+    month = int(yymm[2:])
+    return 1 <= month <= 12 and len(number) == (5 if yymm >= "1501" else 4)
 
 
 def find_dois(text: str) -> list[str]:
@@ -47,7 +54,8 @@ def find_dois(text: str) -> list[str]:
 
 def find_arxiv_ids(text: str) -> list[str]:
     """arXiv ids named as such in running text ('arXiv:2501.00001', arxiv.org links)."""
-    return _unique(m.group(1).lower() for m in _ARXIV_IN_TEXT.finditer(text))
+    found = (normalize_arxiv_id(m.group(1)) for m in _ARXIV_IN_TEXT.finditer(text))
+    return _unique(arxiv_id for arxiv_id in found if arxiv_id)
 
 
 def strip_accents(text: str) -> str:
