@@ -87,3 +87,25 @@ def test_import_json_report_has_added_duplicates_and_errors(library, sample_page
     data = report.to_json()
     assert (data["added"], data["duplicates"], data["errors"]) == (119, 0, [])
     assert data["format"] == "text" and data["encoding"] == "utf-8"
+
+
+def many_papers(count: int) -> str:
+    abstract = "An abstract long enough to be one, with several words in it. " * 6
+    return "\n".join(f"Paper number {i} on a topic\n{abstract}" for i in range(count))
+
+
+def test_a_cancelled_import_keeps_whole_batches_and_says_so(library, tmp_path):
+    source = tmp_path / "listing.txt"
+    source.write_text(many_papers(1200), encoding="utf-8")
+    seen = []
+    report = library.import_file(
+        source,
+        progress=lambda done, total: seen.append((done, total)),
+        cancelled=lambda: bool(seen),
+    )
+    assert report.cancelled
+    assert seen == [(500, 1200)]
+    assert len(report.added) == library.count() == 500
+    assert library.search("", limit=None).total == 500
+    resumed = library.import_file(source)
+    assert (len(resumed.added), len(resumed.duplicates)) == (700, 500)

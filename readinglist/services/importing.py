@@ -168,32 +168,42 @@ def import_drafts(
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
 ) -> ImportReport:
-    with database.write() as session:
-        known = _Known(session)
-        run = ImportRun(source=report.source[:1000], format=report.format)
-        session.add(run)
-        session.flush()
-        report.import_id = run.id
+    """Import ``drafts`` in batches of BATCH, one transaction each; a file of up to BATCH
+    entries (and so a single added paper) is one transaction in all."""
     total = len(drafts)
-    for start in range(0, total, BATCH):
+    known: _Known | None = None
+    for start in range(0, max(total, 1), BATCH):
         if cancelled is not None and cancelled():
             report.cancelled = True
             break
         with database.write() as session:
+            if known is None:
+                known = _Known(session)
+                run = ImportRun(source=report.source[:1000], format=report.format)
+                session.add(run)
+                session.flush()
+                report.import_id = run.id
             _import_batch(session, drafts[start : start + BATCH], known, report)
+            if start + BATCH >= total:
+                _record_counts(session, report)
         if progress is not None:
             progress(min(start + BATCH, total), total)
-    with database.write() as session:
-        session.execute(
-            update(ImportRun)
-            .where(ImportRun.id == report.import_id)
-            .values(
-                added=len(report.added),
-                duplicates=len(report.duplicates),
-                failed=len(report.errors),
-            )
-        )
+    if report.cancelled and report.import_id is not None:
+        with database.write() as session:
+            _record_counts(session, report)
     return report
+
+
+def _record_counts(session: Session, report: ImportReport) -> None:
+    session.execute(
+        update(ImportRun)
+        .where(ImportRun.id == report.import_id)
+        .values(
+            added=len(report.added),
+            duplicates=len(report.duplicates),
+            failed=len(report.errors),
+        )
+    )
 
 
 @dataclass
