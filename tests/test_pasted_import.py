@@ -109,3 +109,13 @@ def test_a_cancelled_import_keeps_whole_batches_and_says_so(library, tmp_path):
     assert library.search("", limit=None).total == 500
     resumed = library.import_file(source)
     assert (len(resumed.added), len(resumed.duplicates)) == (700, 500)
+
+
+def test_a_large_import_is_indexed_completely(library, tmp_path):
+    source = tmp_path / "listing.txt"
+    source.write_text(many_papers(1500), encoding="utf-8")  # above the parallel threshold
+    report = library.import_file(source)
+    assert len(report.added) == 1500
+    assert library.search("paper number", limit=None).total == 1500
+    assert library.search('"number 1499"').total == 1
+    assert library.check().healthy

@@ -5,7 +5,7 @@ The service depends on this protocol only, so the engine behind it (Whoosh today
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -42,7 +42,7 @@ class SearchHits:
 
 
 class SearchIndex(Protocol):
-    def update(self, docs: Iterable[SearchDoc], removed: Iterable[int] = ()) -> None:
+    def update(self, docs: Sequence[SearchDoc], removed: Iterable[int] = ()) -> None:
         """Add or replace ``docs`` and drop ``removed``, as one commit."""
 
     def rebuild(self, docs: Iterable[SearchDoc], total: int, progress: Progress | None) -> None:

@@ -21,7 +21,7 @@ from readinglist.storage.database import Database
 from readinglist.storage.papers import P, chunks, load_views
 
 log = logging.getLogger(__name__)
-QUEUE_BATCH = 2000
+QUEUE_BATCH = 20_000  # papers per index commit while draining the queue
 Q = IndexQueue.__table__.c
 
 
