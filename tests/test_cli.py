@@ -136,13 +136,6 @@ def test_user_mistakes_get_one_clear_line_and_a_non_zero_status(run, args, messa
     assert "Traceback" not in result.output + result.stderr
 
 
-def test_bibtex_is_recognised_and_refused_plainly_until_its_importer_lands(run, tmp_path):
-    bib = tmp_path / "refs.bib"
-    bib.write_text("@article{key, title={T}}\n")
-    result = run("import", str(bib), ok=False)
-    assert "looks like BibTeX/BibLaTeX" in result.stderr
-
-
 def test_no_subcommand_explains_itself(run):
     result = run()
     assert "Usage:" in result.stdout and "desktop window" in result.stdout

@@ -6,6 +6,7 @@ import re
 import unicodedata
 
 _DOI_IN_TEXT = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>]+)", re.IGNORECASE)
+_DOI_WHOLE = re.compile(r"10\.\d{4,9}/\S+")
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
 _ARXIV_NEW = re.compile(r"(?<![\d.])(\d{4}\.\d{4,5})(v\d+)?(?![\d])")
 _ARXIV_OLD = re.compile(r"\b([a-z][a-z.\-]+/\d{7})(v\d+)?\b", re.IGNORECASE)
@@ -24,7 +25,9 @@ def normalize_doi(text: str) -> str:
 
     DOIs are case-insensitive, so the lower-case form is the one we compare and store.
     """
-    value = _DOI_PREFIX.sub("", text.strip())
+    value = _DOI_PREFIX.sub("", text.strip()).strip()
+    if _DOI_WHOLE.fullmatch(value):  # a field holding a DOI: keep all of it ('<', '>' in SICI)
+        return value.rstrip(".,;").lower()
     match = _DOI_IN_TEXT.search(value)
     if not match:
         return ""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import codecs
 import json
 import re
 from collections.abc import Callable
@@ -10,12 +9,14 @@ from pathlib import Path
 
 from readinglist.domain.drafts import ParseResult, Problem
 from readinglist.domain.values import UnsupportedFormat
+from readinglist.importers.bibtex import parse_bibtex
+from readinglist.importers.encoding import decode_bytes
 from readinglist.importers.pasted import parse_pasted
 
 Parser = Callable[[str, str], ParseResult]
-PARSERS: dict[str, Parser] = {"text": parse_pasted}
+PARSERS: dict[str, Parser] = {"text": parse_pasted, "bibtex": parse_bibtex}
 # Formats we recognise but whose importer has not landed yet: said plainly, never misread.
-PLANNED = {"bibtex": "BibTeX/BibLaTeX", "ris": "RIS", "csl-json": "CSL-JSON"}
+PLANNED = {"ris": "RIS", "csl-json": "CSL-JSON"}
 
 _BIBTEX = re.compile(r"^\s*@\s*[A-Za-z]+\s*[{(]", re.MULTILINE)
 _RIS = re.compile(r"^TY  -", re.MULTILINE)
@@ -39,19 +40,6 @@ def detect_format(text: str, filename: str = "") -> str:
     return "text"
 
 
-def decode(data: bytes) -> tuple[str, str, list[str]]:
-    """(text, encoding used, warnings). UTF-8 first; otherwise Windows-1252, said so."""
-    for bom, name in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
-                      (codecs.BOM_UTF16_BE, "utf-16")):  # fmt: skip
-        if data.startswith(bom):
-            return data.decode(name, errors="replace"), name, []
-    try:
-        return data.decode("utf-8"), "utf-8", []
-    except UnicodeDecodeError as error:
-        warning = f"not valid UTF-8 (byte {error.start}); read as windows-1252"
-        return data.decode("cp1252", errors="replace"), "windows-1252", [warning]
-
-
 def parse_text(text: str, source: str, format: str | None = None) -> ParseResult:
     chosen = format or detect_format(text, source)
     parser = PARSERS.get(chosen)
@@ -65,7 +53,7 @@ def parse_text(text: str, source: str, format: str | None = None) -> ParseResult
     return parser(text, source)
 
 
-def parse_file(path: Path, format: str | None = None) -> ParseResult:
+def parse_file(path: Path, format: str | None = None, encoding: str | None = None) -> ParseResult:
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -74,8 +62,8 @@ def parse_file(path: Path, format: str | None = None) -> ParseResult:
         raise UnsupportedFormat(f"{path}: is a folder, not a file") from None
     except OSError as error:
         raise UnsupportedFormat(f"{path}: cannot be read ({error.strerror})") from None
-    text, encoding, warnings = decode(data)
-    result = parse_text(text, str(path), format)
-    result.encoding = encoding
-    result.problems[:0] = [Problem(str(path), None, w, "warning") for w in warnings]
+    decoded = decode_bytes(data, encoding)
+    result = parse_text(decoded.text, str(path), format)
+    result.encoding = decoded.encoding
+    result.problems[:0] = [Problem(str(path), None, w, "warning") for w in decoded.warnings]
     return result

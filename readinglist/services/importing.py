@@ -16,6 +16,7 @@ from readinglist.domain.drafts import NUMBER_FIELDS, TEXT_FIELDS, PaperDraft, Pr
 from readinglist.domain.identifiers import normalize_arxiv_id, normalize_doi, normalize_title
 from readinglist.domain.models import ImportRun, Note, Paper, utcnow
 from readinglist.domain.values import InvalidValue, ReadingStatus
+from readinglist.services.duplicates import KnownPapers
 from readinglist.services.editing import change_tags, clean_tag, insert_authors
 from readinglist.storage.database import Database
 from readinglist.storage.papers import P, enqueue, mark_changed
@@ -63,53 +64,6 @@ class ImportReport:
             "warnings": [p.to_json() for p in self.warnings],
             "cancelled": self.cancelled,
         }
-
-
-class _Known:
-    """What the library already holds, to recognise duplicates and taken keys without a query
-    per entry."""
-
-    def __init__(self, session: Session) -> None:
-        self.by_doi: dict[str, int] = {}
-        self.by_arxiv: dict[str, int] = {}
-        self.by_title: dict[str, list[tuple[int, int | None]]] = {}
-        self.keys: set[str] = set()
-        # Papers of the batch being imported have negative placeholder ids until inserted.
-        self.resolved: dict[int, int] = {}
-        self._placeholders = 0
-        rows = session.execute(select(P.id, P.key, P.doi, P.arxiv_id, P.title_norm, P.year))
-        for row in rows:
-            self.remember(row.id, row.key, row.doi, row.arxiv_id, row.title_norm, row.year)
-
-    def remember(self, paper_id, key, doi, arxiv, title_norm, year) -> None:
-        self.keys.add(key)
-        if doi:
-            self.by_doi.setdefault(doi, paper_id)
-        if arxiv:
-            self.by_arxiv.setdefault(arxiv, paper_id)
-        if title_norm:
-            self.by_title.setdefault(title_norm, []).append((paper_id, year))
-
-    def placeholder(self) -> int:
-        self._placeholders += 1
-        return -self._placeholders
-
-    def match(self, row: dict[str, Any]) -> tuple[int, str] | None:
-        found = self._match(row)
-        if found is None:
-            return None
-        return self.resolved.get(found[0], found[0]), found[1]
-
-    def _match(self, row: dict[str, Any]) -> tuple[int, str] | None:
-        if row["doi"] and row["doi"] in self.by_doi:
-            return self.by_doi[row["doi"]], "doi"
-        if row["arxiv_id"] and row["arxiv_id"] in self.by_arxiv:
-            return self.by_arxiv[row["arxiv_id"]], "arxiv id"
-        for paper_id, year in self.by_title.get(row["title_norm"], ()):
-            # the same title in different years is a different paper (a new edition, a reply)
-            if year is None or row["year"] is None or year == row["year"]:
-                return paper_id, "title"
-        return None
 
 
 def _row(draft: PaperDraft, source: str, problems: list[Problem]) -> dict[str, Any]:
@@ -171,14 +125,14 @@ def import_drafts(
     """Import ``drafts`` in batches of BATCH, one transaction each; a file of up to BATCH
     entries (and so a single added paper) is one transaction in all."""
     total = len(drafts)
-    known: _Known | None = None
+    known: KnownPapers | None = None
     for start in range(0, max(total, 1), BATCH):
         if cancelled is not None and cancelled():
             report.cancelled = True
             break
         with database.write() as session:
             if known is None:
-                known = _Known(session)
+                known = KnownPapers(session)
                 run = ImportRun(source=report.source[:1000], format=report.format)
                 session.add(run)
                 session.flush()
@@ -214,7 +168,7 @@ class _Pending:
 
 
 def _import_batch(
-    session: Session, drafts: Sequence[PaperDraft], known: _Known, report: ImportReport
+    session: Session, drafts: Sequence[PaperDraft], known: KnownPapers, report: ImportReport
 ) -> None:
     pending: dict[int, _Pending] = {}
     touched: set[int] = set()
@@ -223,9 +177,16 @@ def _import_batch(
     for draft in drafts:
         row = _row(draft, report.source, report.problems)
         tags = _clean_tags(draft, report)
-        duplicate = known.match(row)
+        first = draft.authors[0] if draft.authors else None
+        duplicate, note = known.match(row, first)
+        if note:
+            report.problems.append(
+                Problem(
+                    report.source, draft.line, f"{note}; imported as a separate paper", "warning"
+                )
+            )
         if duplicate is not None:
-            paper_id, reason = duplicate
+            paper_id, reason = duplicate.paper_id, duplicate.reason
             if paper_id < 0:  # a duplicate of an entry earlier in this batch
                 earlier = pending[paper_id]
                 filled_values = _fill(earlier.row, row)
@@ -256,9 +217,7 @@ def _import_batch(
             )
         row.update(key=key, added_at=now, updated_at=now, version=1, import_id=report.import_id)
         placeholder = known.placeholder()
-        known.remember(
-            placeholder, key, row["doi"], row["arxiv_id"], row["title_norm"], row["year"]
-        )
+        known.remember(placeholder, key, row, first)
         pending[placeholder] = _Pending(row, draft, tags)
     if pending:
         ids = list(

@@ -1,0 +1,127 @@
+"""Recognising a paper the library already has: same DOI, same arXiv id, or a near-identical
+title with the same year and first author.
+
+A shared identifier alone is not trusted when the titles disagree: book chapters share their
+book's DOI, and exported libraries carry copied arXiv ids. Such a pair is kept apart and the
+report says why.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from rapidfuzz import fuzz
+from sqlalchemy import select
+from sqlmodel import Session
+
+from readinglist.domain.identifiers import normalize_title
+from readinglist.domain.values import AuthorName
+from readinglist.storage.papers import A, P
+
+SAME_TITLE = 95  # rapidfuzz ratio of normalised titles: a typo or a dropped word apart
+CONFLICTING_TITLE = 60  # below this, two papers sharing an identifier are different papers
+
+
+def author_key(name: AuthorName | None) -> str:
+    if name is None:
+        return ""
+    return normalize_title(name.family or name.literal).replace(" ", "")
+
+
+@dataclass(frozen=True)
+class Match:
+    paper_id: int
+    reason: str  # "doi", "arxiv id" or "title"
+
+
+@dataclass
+class _Known:
+    title_norm: str
+    year: int | None
+
+
+class KnownPapers:
+    """What the library holds, in memory, so that an import of thousands needs no query per
+    entry. Papers of the batch being imported have negative placeholder ids until inserted."""
+
+    def __init__(self, session: Session) -> None:
+        self.by_doi: dict[str, int] = {}
+        self.by_arxiv: dict[str, int] = {}
+        self.by_title: dict[str, list[int]] = {}
+        self.by_author_year: dict[tuple[str, int | None], list[int]] = {}
+        self.papers: dict[int, _Known] = {}
+        self.keys: set[str] = set()
+        self.resolved: dict[int, int] = {}
+        self._placeholders = 0
+        first_authors: dict[int, AuthorName] = {}
+        for row in session.execute(select(A.paper_id, A.family, A.literal).where(A.position == 0)):
+            first_authors[row.paper_id] = AuthorName(family=row.family, literal=row.literal)
+        for row in session.execute(select(P.id, P.key, P.doi, P.arxiv_id, P.title_norm, P.year)):
+            self.remember(row.id, row.key, row._mapping, first_authors.get(row.id))
+
+    def placeholder(self) -> int:
+        self._placeholders += 1
+        return -self._placeholders
+
+    def remember(self, paper_id: int, key: str, row: Any, first: AuthorName | None) -> None:
+        self.keys.add(key)
+        self.papers[paper_id] = _Known(row["title_norm"], row["year"])
+        if row["doi"]:
+            self.by_doi.setdefault(row["doi"], paper_id)
+        if row["arxiv_id"]:
+            self.by_arxiv.setdefault(row["arxiv_id"], paper_id)
+        if row["title_norm"]:
+            self.by_title.setdefault(row["title_norm"], []).append(paper_id)
+            block = (author_key(first), row["year"])
+            self.by_author_year.setdefault(block, []).append(paper_id)
+
+    def _titles_agree(self, paper_id: int, title_norm: str) -> bool:
+        known = self.papers[paper_id].title_norm
+        if not known or not title_norm:
+            return True
+        return fuzz.ratio(known, title_norm) >= CONFLICTING_TITLE
+
+    def match(self, row: dict[str, Any], first: AuthorName | None) -> tuple[Match | None, str]:
+        """(the paper this row duplicates, or None; a note when an identifier was shared but
+        the titles said otherwise)."""
+        note = ""
+        for field, index, reason in (("doi", self.by_doi, "doi"),
+                                     ("arxiv_id", self.by_arxiv, "arxiv id")):  # fmt: skip
+            paper_id = index.get(row[field]) if row[field] else None
+            if paper_id is None:
+                continue
+            if self._titles_agree(paper_id, row["title_norm"]):
+                return Match(self.resolved.get(paper_id, paper_id), reason), ""
+            note = f"shares its {reason} {row[field]} with another paper whose title differs"
+        found = self._title_match(row, first)
+        if found is not None:
+            return Match(self.resolved.get(found, found), "title"), ""
+        return None, note
+
+    def _title_match(self, row: dict[str, Any], first: AuthorName | None) -> int | None:
+        title = row["title_norm"]
+        if not title:
+            return None
+        for paper_id in self.by_title.get(title, ()):
+            year = self.papers[paper_id].year
+            # the same title in different years is a different paper (a new edition, a reply)
+            if year is None or row["year"] is None or year == row["year"]:
+                return paper_id
+        block = self.by_author_year.get((author_key(first), row["year"]), ())
+        if not author_key(first) or row["year"] is None:
+            return None
+        for paper_id in block:
+            known = self.papers[paper_id].title_norm
+            if fuzz.ratio(known, title) >= SAME_TITLE and _numerals(known) == _numerals(title):
+                return paper_id
+        return None
+
+
+_NUMERAL = re.compile(r"^(\d+|[ivxlc]+)$")
+
+
+def _numerals(title: str) -> list[str]:
+    """'… surfaces ii' and '… surfaces i' are parts of a series, not a typo apart."""
+    return [word for word in title.split() if _NUMERAL.match(word)]
