@@ -10,8 +10,18 @@ import click
 from readinglist.cli.app import LibraryContext, cli, echo_json, pass_library
 from readinglist.cli.render import paper_details, paper_table, plural
 
-SORTS = ["added", "updated", "title", "year", "rating", "status", "key", "venue", "author",
-         "position"]  # fmt: skip
+SORTS = [
+    "added",
+    "updated",
+    "title",
+    "year",
+    "rating",
+    "status",
+    "key",
+    "venue",
+    "author",
+    "position",
+]
 
 
 def _progress_bar(enabled: bool):
@@ -26,20 +36,37 @@ def _progress_bar(enabled: bool):
 
 @cli.command("import")
 @click.argument("sources", nargs=-1, required=True)
-@click.option("--format", "format_", help="Read as this format instead of detecting it.")
+@click.option(
+    "--format",
+    "format_",
+    type=click.Choice(["bibtex", "ris", "wos", "csl-json", "text"]),
+    help="Read as this format instead of detecting it.",
+)
+@click.option("--encoding", help="Read the files in this encoding instead of detecting it.")
+@click.option("--dry-run", is_flag=True, help="Show what would happen; change nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print the import report as JSON.")
 @pass_library
-def import_(ctx: LibraryContext, sources: tuple[str, ...], format_: str | None, as_json: bool):
-    """Import papers from files (or '-' for text on standard input)."""
+def import_(
+    ctx: LibraryContext,
+    sources: tuple[str, ...],
+    format_: str | None,
+    encoding: str | None,
+    dry_run: bool,
+    as_json: bool,
+):
+    """Import papers from BibTeX/BibLaTeX, RIS, Web of Science, CSL-JSON or pasted text
+    (a file, or '-' for standard input). Every entry is accounted for in the report."""
     library = ctx.library()
     reports = []
     bar = _progress_bar(not as_json)
     for source in sources:
         if source == "-":
-            reports.append(library.import_text(sys.stdin.read(), "<stdin>", format_))
+            text = sys.stdin.read()
+            reports.append(library.import_text(text, "<stdin>", format_, dry_run=dry_run))
             continue
+        options = {"format": format_, "encoding": encoding, "dry_run": dry_run}
         if bar is None:
-            reports.append(library.import_file(Path(source), format_))
+            reports.append(library.import_file(Path(source), **options))
             continue
         with bar:
             task = bar.add_task(f"importing {Path(source).name}", total=None)
@@ -47,7 +74,7 @@ def import_(ctx: LibraryContext, sources: tuple[str, ...], format_: str | None, 
             def advance(done: int, total: int, task=task) -> None:
                 bar.update(task, completed=done, total=total)
 
-            reports.append(library.import_file(Path(source), format_, progress=advance))
+            reports.append(library.import_file(Path(source), progress=advance, **options))
     problems = [p for r in reports for p in r.problems]
     if as_json:
         summary = {
@@ -61,10 +88,16 @@ def import_(ctx: LibraryContext, sources: tuple[str, ...], format_: str | None, 
     else:
         for report in reports:
             click.echo(
-                f"{report.source}: {len(report.added)} added, "
+                ("dry run, nothing changed: " if dry_run else "")
+                + f"{report.source}: {len(report.added)} {'to add' if dry_run else 'added'}, "
                 f"{plural(len(report.duplicates), 'duplicate')}, "
                 f"{plural(len(report.errors), 'error')}"
                 + (f" (read as {report.encoding})" if report.encoding != "utf-8" else "")
+                + (
+                    f"; undo with 'readinglist undo-import {report.import_id}'"
+                    if report.added and not dry_run
+                    else ""
+                )
             )
         for problem in problems:
             where = f"{problem.source}:{problem.line}" if problem.line else problem.source
@@ -74,13 +107,42 @@ def import_(ctx: LibraryContext, sources: tuple[str, ...], format_: str | None, 
 
 
 @cli.command()
+@click.option("--json", "as_json", is_flag=True)
+@pass_library
+def imports(ctx: LibraryContext, as_json: bool):
+    """The imports so far, newest first."""
+    history = ctx.library().imports()
+    if as_json:
+        echo_json([entry.to_json() for entry in history])
+        return
+    for entry in history:
+        click.echo(
+            f"{entry.id:>5}  {entry.started_at:%Y-%m-%d %H:%M}  {entry.added:>6} added "
+            f"({entry.still_in_library} still in the library)  {entry.source}"
+        )
+
+
+@cli.command("undo-import")
+@click.argument("which", default="last")
+@pass_library
+def undo_import(ctx: LibraryContext, which: str):
+    """Move the papers an import added (LAST, or its number from 'imports') to the trash."""
+    changes = ctx.library().undo_import(which)
+    click.echo(
+        f"moved {plural(len(changes.removed), 'paper')} to the trash "
+        "(bring them back with 'restore')"
+    )
+
+
+@cli.command()
 @click.argument("query", nargs=-1)
 @click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True)
 @click.option("--status", help="Only papers with this reading status.")
 @click.option("--json", "as_json", is_flag=True, help="Print the papers as JSON.")
 @pass_library
-def search(ctx: LibraryContext, query: tuple[str, ...], limit: int, status: str | None,
-           as_json: bool):  # fmt: skip
+def search(
+    ctx: LibraryContext, query: tuple[str, ...], limit: int, status: str | None, as_json: bool
+):
     """Search titles, authors, abstracts, venues, tags and notes, best matches first.
 
     Words must all match; also "a phrase", a OR b, -word, prefix*, fuzzy~, and fields such as
@@ -158,8 +220,13 @@ def show(ctx: LibraryContext, papers: tuple[str, ...], as_json: bool):
 @click.option("--code-url")
 @click.option("--key", help="A new citation key.")
 @click.option("--abstract", help="The abstract ('-' reads it from standard input).")
-@click.option("--set", "assignments", multiple=True, metavar="FIELD=VALUE",
-              help="Any other field (volume, pages, publisher, isbn, note fields…).")  # fmt: skip
+@click.option(
+    "--set",
+    "assignments",
+    multiple=True,
+    metavar="FIELD=VALUE",
+    help="Any other field (volume, pages, publisher, isbn, note fields…).",
+)
 @pass_library
 def edit(ctx: LibraryContext, paper: str, authors, assignments, **fields):
     """Change a paper's bibliographic fields."""

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from readinglist.domain.drafts import PaperDraft, ParseResult, Problem
 from readinglist.domain.identifiers import find_arxiv_ids, find_dois
+from readinglist.importers.arxiv_listing import looks_like_arxiv_listing, parse_arxiv_listing
 
 FORMAT = "text"
 
@@ -110,6 +111,8 @@ def _paragraphs(lines: list[_Line | None]) -> list[list[_Line]]:
 
 
 def parse_pasted(text: str, source: str = "<pasted>") -> ParseResult:
+    if looks_like_arxiv_listing(text):
+        return parse_arxiv_listing(text, source)
     result = ParseResult(format=FORMAT)
     paragraphs = _paragraphs(_content_lines(text))
     # Wrapped text: paragraphs of short lines, each a title followed by its abstract.

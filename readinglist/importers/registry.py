@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -10,13 +9,21 @@ from pathlib import Path
 from readinglist.domain.drafts import ParseResult, Problem
 from readinglist.domain.values import UnsupportedFormat
 from readinglist.importers.bibtex import parse_bibtex
+from readinglist.importers.csl_json import parse_csl_json
 from readinglist.importers.encoding import decode_bytes
 from readinglist.importers.pasted import parse_pasted
+from readinglist.importers.ris import parse_ris
+from readinglist.importers.wos import looks_like_wos, parse_wos
 
 Parser = Callable[[str, str], ParseResult]
-PARSERS: dict[str, Parser] = {"text": parse_pasted, "bibtex": parse_bibtex}
-# Formats we recognise but whose importer has not landed yet: said plainly, never misread.
-PLANNED = {"ris": "RIS", "csl-json": "CSL-JSON"}
+PARSERS: dict[str, Parser] = {
+    "text": parse_pasted,
+    "bibtex": parse_bibtex,
+    "ris": parse_ris,
+    "wos": parse_wos,
+    "csl-json": parse_csl_json,
+}
+PLANNED: dict[str, str] = {}
 
 _BIBTEX = re.compile(r"^\s*@\s*[A-Za-z]+\s*[{(]", re.MULTILINE)
 _RIS = re.compile(r"^TY  -", re.MULTILINE)
@@ -24,13 +31,11 @@ _RIS = re.compile(r"^TY  -", re.MULTILINE)
 
 def detect_format(text: str, filename: str = "") -> str:
     suffix = Path(filename).suffix.lower()
-    head = text.lstrip()[:2000]
-    if head.startswith(("[", "{")):
-        try:
-            json.loads(text)
-            return "csl-json"
-        except ValueError:
-            pass
+    head = text.lstrip("\ufeff \t\r\n")[:2000]
+    if re.match(r"(\{|\[\s*(\{|\]))", head) or suffix == ".json":
+        return "csl-json"
+    if looks_like_wos(text):
+        return "wos"
     if _RIS.search(text[:20000]):
         return "ris"
     if _BIBTEX.search(text[:20000]) or suffix in (".bib", ".bibtex"):

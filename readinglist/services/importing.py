@@ -44,6 +44,7 @@ class ImportReport:
     duplicates: list[Duplicate] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     cancelled: bool = False
+    dry_run: bool = False
 
     @property
     def errors(self) -> list[Problem]:
@@ -63,6 +64,8 @@ class ImportReport:
             "errors": [p.to_json() for p in self.errors],
             "warnings": [p.to_json() for p in self.warnings],
             "cancelled": self.cancelled,
+            "dry_run": self.dry_run,
+            "import_id": None if self.dry_run else self.import_id,
         }
 
 
@@ -121,28 +124,32 @@ def import_drafts(
     report: ImportReport,
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
+    dry_run: bool = False,
 ) -> ImportReport:
     """Import ``drafts`` in batches of BATCH, one transaction each; a file of up to BATCH
-    entries (and so a single added paper) is one transaction in all."""
+    entries (and so a single added paper) is one transaction in all. A dry run does all the
+    same work and rolls every batch back."""
     total = len(drafts)
     known: KnownPapers | None = None
+    transaction = database.trial if dry_run else database.write
+    report.dry_run = dry_run
     for start in range(0, max(total, 1), BATCH):
         if cancelled is not None and cancelled():
             report.cancelled = True
             break
-        with database.write() as session:
+        with transaction() as session:
             if known is None:
                 known = KnownPapers(session)
                 run = ImportRun(source=report.source[:1000], format=report.format)
                 session.add(run)
                 session.flush()
                 report.import_id = run.id
-            _import_batch(session, drafts[start : start + BATCH], known, report)
+            _import_batch(session, drafts[start : start + BATCH], known, report, dry_run)
             if start + BATCH >= total:
                 _record_counts(session, report)
         if progress is not None:
             progress(min(start + BATCH, total), total)
-    if report.cancelled and report.import_id is not None:
+    if report.cancelled and report.import_id is not None and not dry_run:
         with database.write() as session:
             _record_counts(session, report)
     return report
@@ -168,7 +175,11 @@ class _Pending:
 
 
 def _import_batch(
-    session: Session, drafts: Sequence[PaperDraft], known: KnownPapers, report: ImportReport
+    session: Session,
+    drafts: Sequence[PaperDraft],
+    known: KnownPapers,
+    report: ImportReport,
+    dry_run: bool = False,
 ) -> None:
     pending: dict[int, _Pending] = {}
     touched: set[int] = set()
@@ -187,7 +198,9 @@ def _import_batch(
             )
         if duplicate is not None:
             paper_id, reason = duplicate.paper_id, duplicate.reason
-            if paper_id < 0:  # a duplicate of an entry earlier in this batch
+            if paper_id < 0 and paper_id not in pending:  # a dry run's earlier batch
+                filled = ()
+            elif paper_id < 0:  # a duplicate of an entry earlier in this batch
                 earlier = pending[paper_id]
                 filled_values = _fill(earlier.row, row)
                 earlier.row.update(filled_values)
@@ -226,13 +239,14 @@ def _import_batch(
                 [p.row for p in pending.values()],
             ).scalars()
         )
-        known.resolved.update(zip(pending, ids, strict=True))
+        if not dry_run:  # rolled-back ids are handed out again: never remember them
+            known.resolved.update(zip(pending, ids, strict=True))
         _attach(session, ids, list(pending.values()))
         enqueue(session, ids)
         report.added.extend(ids)
         for i in range(first_duplicate, len(report.duplicates)):
             dup = report.duplicates[i]
-            if dup.paper_id < 0:
+            if dup.paper_id in known.resolved:
                 report.duplicates[i] = replace(dup, paper_id=known.resolved[dup.paper_id])
     mark_changed(session, touched)
 

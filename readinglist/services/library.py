@@ -27,6 +27,7 @@ from readinglist.search.query import Exact, Node, map_exact, parse_query
 from readinglist.search.whoosh_index import WhooshIndex
 from readinglist.services import editing, lists, maintenance
 from readinglist.services.importing import ImportReport, import_drafts
+from readinglist.services.imports import ImportSummary, import_history, undo_import
 from readinglist.services.indexing import IndexSyncer
 from readinglist.services.location import default_library_folder
 from readinglist.storage.database import Database
@@ -235,22 +236,39 @@ class Library:
         format: str | None = None,
         progress: Progress | None = None,
         cancelled: Callable[[], bool] | None = None,
+        dry_run: bool = False,
+        encoding: str | None = None,
     ) -> ImportReport:
-        """Import every entry of a file; the report accounts for each one."""
-        parsed = parse_file(Path(path), format)
-        return self._import(parsed, str(path), progress, cancelled)
+        """Import every entry of a file; the report accounts for each one. ``dry_run`` does
+        everything but keep the result."""
+        parsed = parse_file(Path(path), format, encoding)
+        return self._import(parsed, str(path), progress, cancelled, dry_run)
 
     def import_text(
-        self, text: str, source: str = "<pasted>", format: str | None = None
+        self,
+        text: str,
+        source: str = "<pasted>",
+        format: str | None = None,
+        dry_run: bool = False,
     ) -> ImportReport:
-        return self._import(parse_text(text, source, format), source, None, None)
+        return self._import(parse_text(text, source, format), source, None, None, dry_run)
 
-    def _import(self, parsed, source, progress, cancelled) -> ImportReport:
+    def _import(self, parsed, source, progress, cancelled, dry_run) -> ImportReport:
         report = ImportReport(source=source, format=parsed.format, encoding=parsed.encoding)
         report.problems.extend(parsed.problems)
-        import_drafts(self.database, parsed.entries, report, progress, cancelled)
-        self.syncer.try_drain()
+        import_drafts(self.database, parsed.entries, report, progress, cancelled, dry_run)
+        if not dry_run:
+            self.syncer.try_drain()
         return report
+
+    def imports(self) -> list[ImportSummary]:
+        """Every import so far, newest first."""
+        with self.database.read() as session:
+            return import_history(session)
+
+    def undo_import(self, which: int | str = "last") -> Changes:
+        """Move to the trash exactly the papers that import added (still there to restore)."""
+        return self._write(lambda s: undo_import(s, which))
 
     # --- maintenance -------------------------------------------------------------------------
     def check(self, repair: bool = False) -> maintenance.CheckReport:

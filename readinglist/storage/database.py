@@ -54,6 +54,16 @@ class Database:
             yield session
 
     @contextmanager
+    def trial(self) -> Iterator[Session]:
+        """Like ``write``, but everything is rolled back at the end: for dry runs."""
+        with Session(self._writer, expire_on_commit=False) as session:
+            session.begin()
+            try:
+                yield session
+            finally:
+                session.rollback()
+
+    @contextmanager
     def read(self) -> Iterator[Session]:
         with Session(self.engine, expire_on_commit=False) as session, session.begin():
             yield session

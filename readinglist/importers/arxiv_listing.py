@@ -1,0 +1,82 @@
+"""Text copied from arXiv listing or search pages: a block per paper that starts with its
+'arXiv:2501.00001' line, then 'Title:', 'Authors:', 'Abstract:' (or, on search pages, the
+title on its own line)."""
+
+from __future__ import annotations
+
+import re
+
+from readinglist.domain.drafts import PaperDraft, ParseResult
+from readinglist.domain.identifiers import normalize_arxiv_id, normalize_doi
+from readinglist.domain.names import parse_name
+
+FORMAT = "text"
+_ID_LINE = re.compile(
+    r"^\s*(?:\[\d+\]\s*)?arXiv:(\d{4}\.\d{4,5}|[a-z\-.]+/\d{7})(v\d+)?\b", re.IGNORECASE
+)
+_KEY_LINE = re.compile(
+    r"^\s*(Title|Authors?|Abstract|Comments|Subjects|Journal-ref|DOI|"
+    r"Submitted|Report-no|MSC-class|ACM-class)\s*:?\s+(.*)$",
+    re.IGNORECASE,
+)
+_NOISE = re.compile(r"\s*(▽ More|△ Less)\s*")
+
+
+def looks_like_arxiv_listing(text: str) -> bool:
+    return sum(1 for line in text.splitlines() if _ID_LINE.match(line)) >= 1
+
+
+def _authors(text: str) -> list:
+    names = re.split(r",\s*|\s+and\s+", text.strip().rstrip("."))
+    return [parse_name(n) for n in names if n.strip()]
+
+
+def _paper(arxiv_id: str, lines: list[tuple[int, str]], start: int) -> PaperDraft:
+    draft = PaperDraft(arxiv_id=normalize_arxiv_id(arxiv_id), entry_type="article", line=start)
+    fields: dict[str, list[str]] = {}
+    current: str | None = None
+    loose: list[str] = []
+    for _, line in lines:
+        line = _NOISE.sub(" ", line).strip()
+        if not line:
+            continue
+        match = _KEY_LINE.match(line)
+        if match and match.group(1).lower() != "submitted":
+            current = (
+                match.group(1).lower().rstrip("s")
+                if match.group(1).lower() == "authors"
+                else match.group(1).lower()
+            )
+            fields.setdefault(current, []).append(match.group(2))
+        elif match:
+            current = None
+            fields.setdefault("submitted", []).append(match.group(2))
+        elif current is not None:
+            fields[current].append(line)
+        else:
+            loose.append(line)
+    joined = {k: " ".join(v) for k, v in fields.items()}
+    draft.title = joined.pop("title", "") or (loose.pop(0) if loose else "")
+    draft.authors = _authors(joined.pop("author", ""))
+    draft.abstract = joined.pop("abstract", "") or " ".join(loose)
+    draft.doi = normalize_doi(joined.pop("doi", ""))
+    draft.venue = joined.pop("journal-ref", "")
+    if draft.arxiv_id and draft.arxiv_id[:2].isdigit():
+        draft.year = 2000 + int(draft.arxiv_id[:2]) if int(draft.arxiv_id[:2]) < 90 else None
+    draft.url = f"https://arxiv.org/abs/{draft.arxiv_id}" if draft.arxiv_id else ""
+    draft.extra = {k: v for k, v in joined.items() if v}
+    return draft
+
+
+def parse_arxiv_listing(text: str, source: str = "<pasted>") -> ParseResult:
+    result = ParseResult(format=FORMAT)
+    numbered = list(enumerate(text.splitlines(), start=1))
+    starts = [(i, m) for i, (_, line) in enumerate(numbered) if (m := _ID_LINE.match(line))]
+    for position, (index, match) in enumerate(starts):
+        end = starts[position + 1][0] if position + 1 < len(starts) else len(numbered)
+        rest = numbered[index + 1 : end]
+        tail = numbered[index][1][match.end() :]
+        if re.search(r"\w", re.sub(r"\[[^\]]*\]|\b[a-z\-]+\.[A-Z]{2}\b", "", tail)):
+            rest = [(numbered[index][0], tail), *rest]
+        result.entries.append(_paper(match.group(1), rest, numbered[index][0]))
+    return result

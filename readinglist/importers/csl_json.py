@@ -1,0 +1,170 @@
+"""CSL-JSON: what Zotero, Pandoc and Crossref speak. A list of items (or one item, or a
+Crossref API answer); every item keeps its line for the report."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from readinglist.domain.drafts import PaperDraft, ParseResult, Problem
+from readinglist.domain.identifiers import find_arxiv_ids, normalize_arxiv_id, normalize_doi
+from readinglist.domain.values import AuthorName
+
+FORMAT = "csl-json"
+_TYPES = {
+    "article-journal": "article",
+    "article-magazine": "article",
+    "article-newspaper": "article",
+    "paper-conference": "inproceedings",
+    "book": "book",
+    "chapter": "incollection",
+    "thesis": "phdthesis",
+    "report": "techreport",
+    "webpage": "online",
+    "post-weblog": "online",
+    "manuscript": "unpublished",
+    "patent": "patent",
+    "dataset": "dataset",
+    "software": "software",
+    "entry-encyclopedia": "inreference",
+    "entry-dictionary": "inreference",
+}
+_KEY = re.compile(r"^[A-Za-z0-9_:.\-+]{1,80}$")
+
+
+def _items_with_lines(text: str, source: str, result: ParseResult) -> list[tuple[int, Any]]:
+    decoder = json.JSONDecoder()
+    start = len(text) - len(text.lstrip())
+    if text[start : start + 1] != "[":
+        try:
+            value = json.loads(text)
+        except json.JSONDecodeError as error:
+            result.problems.append(Problem(source, error.lineno, f"not valid JSON: {error.msg}"))
+            return []
+        if isinstance(value, dict) and isinstance(value.get("message"), dict):
+            value = value["message"]  # a Crossref API answer
+        if isinstance(value, dict) and isinstance(value.get("items"), list):
+            return [(1, item) for item in value["items"]]
+        return [(1, value)]
+    items: list[tuple[int, Any]] = []
+    index = start + 1
+    while True:
+        while index < len(text) and text[index] in " \t\r\n,":
+            index += 1
+        if index >= len(text):
+            result.problems.append(Problem(source, None, "the JSON list is not closed with ']'"))
+            return items
+        if text[index] == "]":
+            return items
+        line = text.count("\n", 0, index) + 1
+        try:
+            item, index = decoder.raw_decode(text, index)
+        except json.JSONDecodeError as error:
+            result.problems.append(
+                Problem(
+                    source,
+                    error.lineno,
+                    f"not valid JSON ({error.msg}); this item and the {text.count('{', index)} "
+                    "or fewer after it could not be read",
+                )
+            )
+            return items
+        items.append((line, item))
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, list):
+        value = value[0] if value else ""
+    return " ".join(str(value).split()) if value is not None else ""
+
+
+def _name(person: dict[str, Any]) -> AuthorName:
+    if person.get("literal"):
+        return AuthorName(literal=_text(person["literal"]))
+    particle = " ".join(
+        _text(person.get(k))
+        for k in ("dropping-particle", "non-dropping-particle")
+        if person.get(k)
+    )
+    return AuthorName(
+        family=_text(person.get("family")),
+        given=_text(person.get("given")),
+        particle=particle,
+        suffix=_text(person.get("suffix")),
+    )
+
+
+def _date(value: Any) -> tuple[int | None, int | None]:
+    if not isinstance(value, dict):
+        return None, None
+    parts = value.get("date-parts")
+    if isinstance(parts, list) and parts and isinstance(parts[0], list) and parts[0]:
+        first = parts[0]
+        try:
+            year = int(first[0])
+            month = int(first[1]) if len(first) > 1 else None
+        except (TypeError, ValueError):
+            return None, None
+        return year, month if month and 1 <= month <= 12 else None
+    match = re.match(
+        r"\s*(\d{4})(?:-(\d{2}))?", str(value.get("raw") or value.get("literal") or "")
+    )
+    if match:
+        month = int(match.group(2)) if match.group(2) else None
+        return int(match.group(1)), month if month and 1 <= month <= 12 else None
+    return None, None
+
+
+def _draft(item: dict[str, Any], line: int) -> PaperDraft:
+    item = dict(item)
+    kind = _text(item.pop("type", ""))
+    draft = PaperDraft(line=line, entry_type=_TYPES.get(kind, "misc"))
+    if kind and kind not in _TYPES:
+        item["csl_type"] = kind
+    ident = _text(item.pop("id", ""))
+    if _KEY.match(ident) and not ident.isdigit():
+        draft.key = ident
+    elif ident:
+        item["csl_id"] = ident
+    draft.key = _text(item.pop("citation-key", "")) or draft.key
+    draft.authors = [_name(p) for p in item.pop("author", []) or [] if isinstance(p, dict)]
+    draft.title = _text(item.pop("title", ""))
+    draft.abstract = _text(item.pop("abstract", ""))
+    draft.venue = _text(item.pop("container-title", "")) or _text(item.pop("event-title", ""))
+    draft.year, draft.month = _date(item.pop("issued", None))
+    draft.volume = _text(item.pop("volume", ""))
+    draft.number = _text(item.pop("issue", "")) or _text(item.pop("number", ""))
+    draft.pages = _text(item.pop("page", "")).replace("–", "--")
+    draft.publisher = _text(item.pop("publisher", ""))
+    doi = _text(item.pop("DOI", ""))
+    draft.doi = normalize_doi(doi)
+    if doi and not draft.doi:
+        item["DOI"] = doi
+    draft.url = _text(item.pop("URL", ""))
+    draft.isbn = _text(item.pop("ISBN", ""))
+    for name in ("arxiv", "eprint"):
+        if name in item:
+            draft.arxiv_id = normalize_arxiv_id(_text(item[name]))
+            if draft.arxiv_id:
+                item.pop(name)
+                break
+    if not draft.arxiv_id:
+        found = find_arxiv_ids(_text(item.get("note", "")))
+        draft.arxiv_id = found[0] if found else ""
+    keywords = item.pop("keyword", "")
+    if isinstance(keywords, list):
+        keywords = ",".join(str(k) for k in keywords)
+    draft.tags = [k.strip() for k in re.split(r"[,;]", str(keywords)) if k.strip()]
+    draft.extra = {k: v for k, v in item.items() if v not in (None, "", [], {})}
+    return draft
+
+
+def parse_csl_json(text: str, source: str = "<csl-json>") -> ParseResult:
+    result = ParseResult(format=FORMAT)
+    for line, item in _items_with_lines(text.lstrip("\ufeff"), source, result):
+        if not isinstance(item, dict):
+            result.problems.append(Problem(source, line, "an item that is not a JSON object"))
+            continue
+        result.entries.append(_draft(item, line))
+    return result

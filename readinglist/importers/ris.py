@@ -1,0 +1,160 @@
+"""RIS files (EndNote, Scopus, PubMed, Zotero…) read with rispy, one record at a time.
+
+We cut the file into records ourselves ('TY  -' to 'ER  -') so that junk between records is
+skipped, a last record without 'ER' is kept, a broken record is reported with its line and does
+not take the others down, and every record knows its line. Web of Science's tagged export looks
+like RIS but is not; it is recognised and read with rispy's WoS parser (see wos.py).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import rispy
+
+from readinglist.domain.drafts import PaperDraft, ParseResult, Problem
+from readinglist.domain.identifiers import normalize_doi
+from readinglist.domain.values import AuthorName
+
+FORMAT = "ris"
+_START = re.compile(r"^TY  -")
+_END = re.compile(r"^ER  -")
+_TYPES = {
+    "JOUR": "article",
+    "JFULL": "article",
+    "MGZN": "article",
+    "NEWS": "article",
+    "EJOUR": "article",
+    "BOOK": "book",
+    "EBOOK": "book",
+    "EDBOOK": "book",
+    "CHAP": "incollection",
+    "ECHAP": "incollection",
+    "CONF": "inproceedings",
+    "CPAPER": "inproceedings",
+    "THES": "phdthesis",
+    "RPRT": "techreport",
+    "ELEC": "online",
+    "WEB": "online",
+    "PAT": "patent",
+    "UNPB": "unpublished",
+    "GEN": "misc",
+}
+_DATE = re.compile(r"^\s*(\d{4})(?:[/-](\d{1,2}))?")
+_INITIALS = re.compile(r"^(?:[A-Z]\.?-?){1,3}$")
+
+
+def ris_name(text: str) -> AuthorName:
+    """'Shi,Yu', 'Beck, Thomas L.', 'Fanning E.' (family then initials) and the like."""
+    text = " ".join(text.split())
+    if "," in text:
+        family, _, rest = text.partition(",")
+        given, _, suffix = rest.partition(",")
+        return AuthorName(family=family.strip(), given=given.strip(), suffix=suffix.strip())
+    words = text.split()
+    if len(words) >= 2 and all(_INITIALS.match(w) for w in words[1:]):
+        return AuthorName(family=words[0], given=" ".join(words[1:]))
+    if len(words) >= 2:
+        return AuthorName(family=words[-1], given=" ".join(words[:-1]))
+    return AuthorName(family=text)
+
+
+def records(text: str) -> list[tuple[int, str]]:
+    """(1-based line of 'TY', the record's text ending with an ER line)."""
+    found: list[tuple[int, str]] = []
+    current: list[str] | None = None
+    start = 0
+    for number, line in enumerate(text.splitlines(), start=1):
+        if _START.match(line):
+            if current is not None:  # a record without ER: it ends where the next begins
+                found.append((start, "\n".join([*current, "ER  - "])))
+            current, start = [line], number
+        elif current is not None:
+            current.append(line)
+            if _END.match(line):
+                found.append((start, "\n".join(current)))
+                current = None
+    if current is not None:
+        found.append((start, "\n".join([*current, "ER  - "])))
+    return found
+
+
+def _first(record: dict[str, Any], *names: str) -> str:
+    for name in names:
+        value = record.pop(name, None)
+        if isinstance(value, list):
+            value = value[0] if value else None
+        if value and str(value).strip():
+            return str(value).strip()
+    return ""
+
+
+def _date(text: str) -> tuple[int | None, int | None]:
+    match = _DATE.match(text)
+    if not match:
+        return None, None
+    month = int(match.group(2)) if match.group(2) else None
+    return int(match.group(1)), month if month and 1 <= month <= 12 else None
+
+
+def _draft(record: dict[str, Any], line: int) -> PaperDraft:
+    record = dict(record)
+    kind = str(record.pop("type_of_reference", "GEN")).strip()
+    draft = PaperDraft(line=line, entry_type=_TYPES.get(kind.upper(), "misc"))
+    names = [*record.pop("authors", []), *record.pop("first_authors", [])]
+    draft.authors = [ris_name(n) for n in names if n.strip()]
+    draft.title = _first(record, "title", "primary_title", "translated_title", "short_title")
+    draft.abstract = _first(record, "abstract", "notes_abstract")
+    draft.venue = _first(
+        record,
+        "secondary_title",
+        "alternate_title3",
+        "journal_name",
+        "alternate_title1",
+        "alternate_title2",
+    )
+    for name in ("year", "publication_year", "date"):
+        year, month = _date(str(record.get(name) or ""))
+        if year is not None:
+            draft.year = draft.year or year
+            draft.month = draft.month or month
+            if name == "year" and record[name].strip() == str(year):
+                record.pop(name)
+    draft.volume = _first(record, "volume")
+    draft.number = _first(record, "number")
+    start, end = _first(record, "start_page"), _first(record, "end_page")
+    draft.pages = f"{start}--{end}" if start and end and start != end else start or end
+    draft.publisher = _first(record, "publisher")
+    doi = _first(record, "doi")
+    draft.doi = normalize_doi(doi)
+    if doi and not draft.doi:
+        record["doi"] = doi
+    urls = record.pop("urls", []) or []
+    draft.url = urls[0] if urls else ""
+    if urls[1:]:
+        record["urls"] = urls[1:]
+    draft.tags = [k.strip() for k in record.pop("keywords", []) or [] if k.strip()]
+    unknown = record.pop("unknown_tag", None) or {}
+    extra: dict[str, Any] = {k: v for k, v in record.items() if v not in (None, "", [])}
+    extra.update({tag: values for tag, values in unknown.items()})
+    if kind.upper() not in _TYPES:
+        extra["ris_type"] = kind
+    draft.extra = extra
+    return draft
+
+
+def parse_ris(text: str, source: str = "<ris>") -> ParseResult:
+    result = ParseResult(format=FORMAT)
+    found = records(text.lstrip("\ufeff"))
+    if not found:
+        result.problems.append(Problem(source, None, "no RIS record ('TY  - …' line) found"))
+    for line, record_text in found:
+        try:
+            parsed = rispy.loads(record_text, skip_unknown_tags=False)
+        except Exception as error:  # rispy raises plain exceptions on malformed records
+            result.problems.append(Problem(source, line, f"could not read this record: {error}"))
+            continue
+        for record in parsed:
+            result.entries.append(_draft(record, line))
+    return result
