@@ -25,6 +25,8 @@ def latex_to_text(value: str) -> str:
     """'{BERT}: Pre-training of {\\"U}ber $\\alpha$' -> 'BERT: Pre-training of Über α'."""
     if not _NEEDS_PARSER.search(value):
         return _squash(value.replace("{", "").replace("}", ""))
+    # \ocirc is the usual user macro for the ring accent in Czech names (Franc{\ocirc{u}}).
+    value = value.replace("\\ocirc", "\\r")
     try:
         return _squash(_converter.latex_to_text(value))
     except Exception:  # pylatexenc is lenient, but never let odd input stop an import

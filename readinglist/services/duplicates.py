@@ -40,6 +40,7 @@ class Match:
 class _Known:
     title_norm: str
     year: int | None
+    first_author: str
 
 
 class KnownPapers:
@@ -54,6 +55,9 @@ class KnownPapers:
         self.papers: dict[int, _Known] = {}
         self.keys: set[str] = set()
         self.resolved: dict[int, int] = {}
+        # Entries of this import that came with their own citation key: two of them are two
+        # papers unless an identifier says otherwise (merging would break a \cite).
+        self.keyed_here: set[int] = set()
         self._placeholders = 0
         first_authors: dict[int, AuthorName] = {}
         for row in session.execute(select(A.paper_id, A.family, A.literal).where(A.position == 0)):
@@ -67,7 +71,7 @@ class KnownPapers:
 
     def remember(self, paper_id: int, key: str, row: Any, first: AuthorName | None) -> None:
         self.keys.add(key)
-        self.papers[paper_id] = _Known(row["title_norm"], row["year"])
+        self.papers[paper_id] = _Known(row["title_norm"], row["year"], author_key(first))
         if row["doi"]:
             self.by_doi.setdefault(row["doi"], paper_id)
         if row["arxiv_id"]:
@@ -83,7 +87,9 @@ class KnownPapers:
             return True
         return fuzz.ratio(known, title_norm) >= CONFLICTING_TITLE
 
-    def match(self, row: dict[str, Any], first: AuthorName | None) -> tuple[Match | None, str]:
+    def match(
+        self, row: dict[str, Any], first: AuthorName | None, keyed: bool = False
+    ) -> tuple[Match | None, str]:
         """(the paper this row duplicates, or None; a note when an identifier was shared but
         the titles said otherwise)."""
         note = ""
@@ -95,25 +101,36 @@ class KnownPapers:
             if self._titles_agree(paper_id, row["title_norm"]):
                 return Match(self.resolved.get(paper_id, paper_id), reason), ""
             note = f"shares its {reason} {row[field]} with another paper whose title differs"
-        found = self._title_match(row, first)
+        found = self._title_match(row, first, keyed)
         if found is not None:
             return Match(self.resolved.get(found, found), "title"), ""
         return None, note
 
-    def _title_match(self, row: dict[str, Any], first: AuthorName | None) -> int | None:
+    def _title_match(
+        self, row: dict[str, Any], first: AuthorName | None, keyed: bool
+    ) -> int | None:
         title = row["title_norm"]
         if not title:
             return None
+        author = author_key(first)
         for paper_id in self.by_title.get(title, ()):
-            year = self.papers[paper_id].year
-            # the same title in different years is a different paper (a new edition, a reply)
-            if year is None or row["year"] is None or year == row["year"]:
-                return paper_id
-        block = self.by_author_year.get((author_key(first), row["year"]), ())
-        if not author_key(first) or row["year"] is None:
+            known = self.papers[paper_id]
+            # the same title in different years is a different paper (a new edition, a reply),
+            # and so is the same title by someone else
+            if known.year is not None and row["year"] is not None and known.year != row["year"]:
+                continue
+            if known.first_author and author and known.first_author != author:
+                continue
+            if keyed and paper_id in self.keyed_here:
+                continue
+            return paper_id
+        if not author or row["year"] is None:
             return None
+        block = self.by_author_year.get((author, row["year"]), ())
         for paper_id in block:
             known = self.papers[paper_id].title_norm
+            if keyed and paper_id in self.keyed_here:
+                continue
             if fuzz.ratio(known, title) >= SAME_TITLE and _numerals(known) == _numerals(title):
                 return paper_id
         return None

@@ -110,12 +110,28 @@ def _fill(target: dict[str, Any], row: dict[str, Any]) -> dict[str, Any]:
     return filled
 
 
-def _fill_stored(session: Session, paper_id: int, row: dict[str, Any]) -> tuple[str, ...]:
+def _with_alias(extra: dict[str, Any], key: str, alias: str) -> dict[str, Any] | None:
+    """BibLaTeX's 'ids' field lists other keys of the same paper: a merged duplicate's own key
+    goes there, so that documents citing it still find the paper on export."""
+    if not alias or alias == key:
+        return None
+    aliases = [a.strip() for a in str(extra.get("ids", "")).split(",") if a.strip()]
+    if alias in aliases:
+        return None
+    return {**extra, "ids": ", ".join([*aliases, alias])}
+
+
+def _fill_stored(
+    session: Session, paper_id: int, row: dict[str, Any], alias: str
+) -> tuple[str, ...]:
     current = session.execute(select(Paper.__table__).where(P.id == paper_id)).mappings().one()
     filled = _fill(current, row)
+    extra = _with_alias(current["extra"], current["key"], alias)
+    if extra is not None:
+        filled["extra"] = extra
     if filled:
         session.execute(update(Paper).where(P.id == paper_id).values(**filled))
-    return tuple(k for k in filled if k != "title_norm")
+    return tuple(k for k in filled if k not in ("title_norm", "extra"))
 
 
 def import_drafts(
@@ -189,7 +205,8 @@ def _import_batch(
         row = _row(draft, report.source, report.problems)
         tags = _clean_tags(draft, report)
         first = draft.authors[0] if draft.authors else None
-        duplicate, note = known.match(row, first)
+        wanted = draft.key.strip()
+        duplicate, note = known.match(row, first, keyed=bool(wanted))
         if note:
             report.problems.append(
                 Problem(
@@ -206,15 +223,17 @@ def _import_batch(
                 earlier.row.update(filled_values)
                 filled = tuple(k for k in filled_values if k != "title_norm")
                 earlier.tags.extend(t for t in tags if t not in earlier.tags)
+                aliased = _with_alias(earlier.row["extra"], earlier.row["key"], wanted)
+                if aliased is not None:
+                    earlier.row["extra"] = aliased
             else:
-                filled = _fill_stored(session, paper_id, row)
+                filled = _fill_stored(session, paper_id, row, wanted)
                 if tags:
                     change_tags(session, [paper_id], tags, [])
                 if filled or tags:
                     touched.add(paper_id)
             report.duplicates.append(Duplicate(draft.line, paper_id, reason, filled))
             continue
-        wanted = draft.key.strip()
         key = make_unique(
             wanted or suggest_key(draft.authors, row["year"], row["title"]),
             known.keys.__contains__,
@@ -231,6 +250,8 @@ def _import_batch(
         row.update(key=key, added_at=now, updated_at=now, version=1, import_id=report.import_id)
         placeholder = known.placeholder()
         known.remember(placeholder, key, row, first)
+        if wanted:
+            known.keyed_here.add(placeholder)
         pending[placeholder] = _Pending(row, draft, tags)
     if pending:
         ids = list(
@@ -241,6 +262,7 @@ def _import_batch(
         )
         if not dry_run:  # rolled-back ids are handed out again: never remember them
             known.resolved.update(zip(pending, ids, strict=True))
+            known.keyed_here.update(known.resolved[p] for p in pending if p in known.keyed_here)
         _attach(session, ids, list(pending.values()))
         enqueue(session, ids)
         report.added.extend(ids)
