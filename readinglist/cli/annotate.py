@@ -97,6 +97,12 @@ def status(ctx: LibraryContext, papers: tuple[str, ...], status: str):
 def note(ctx: LibraryContext, paper: str, text: str | None, edit_id, delete_id, as_json):
     """Add a Markdown note to a paper ('-' reads it from standard input); with no text, list
     the paper's notes."""
+    if edit_id is not None and delete_id is not None:
+        raise click.UsageError("use either --edit or --delete, not both")
+    if edit_id is not None and text is None:
+        raise click.UsageError("--edit needs the note's new text (or '-' for standard input)")
+    if delete_id is not None and text is not None:
+        raise click.UsageError("--delete takes no text")
     library = ctx.library()
     view = library.get(paper)
     target = edit_id if edit_id is not None else delete_id

@@ -38,14 +38,10 @@ class _Group(click.Group):
     def invoke(self, ctx: click.Context):
         from sqlalchemy.exc import OperationalError
 
-        from readinglist.search.whoosh_index import IndexBusy
-
         try:
             return super().invoke(ctx)
         except LibraryError as error:
             raise click.ClickException(str(error)) from None
-        except IndexBusy as error:
-            raise click.ClickException(f"{error}; try again in a moment") from None
         except OperationalError as error:
             if "locked" in str(error):
                 raise click.ClickException(

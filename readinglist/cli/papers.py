@@ -9,7 +9,20 @@ import click
 
 from readinglist.cli.app import LibraryContext, cli, echo_json, pass_library
 from readinglist.cli.render import paper_details, paper_table, plural
+from readinglist.domain.drafts import Problem
+from readinglist.domain.values import LibraryError
 
+OWN_COMMANDS = {
+    "rating": "use 'readinglist rate'",
+    "status": "use 'readinglist status'",
+    "tags": "use 'readinglist tag'",
+    "keywords": "use 'readinglist tag'",
+    "notes": "use 'readinglist note'",
+    "key": "use --key",
+    "author": "use --author",
+    "authors": "use --author",
+    "id": "a paper's number never changes",
+}
 SORTS = [
     "added",
     "updated",
@@ -58,29 +71,20 @@ def import_(
     (a file, or '-' for standard input). Every entry is accounted for in the report."""
     library = ctx.library()
     reports = []
+    failures: list[Problem] = []
     bar = _progress_bar(not as_json)
     for source in sources:
-        if source == "-":
-            text = sys.stdin.read()
-            reports.append(library.import_text(text, "<stdin>", format_, dry_run=dry_run))
-            continue
-        options = {"format": format_, "encoding": encoding, "dry_run": dry_run}
-        if bar is None:
-            reports.append(library.import_file(Path(source), **options))
-            continue
-        with bar:
-            task = bar.add_task(f"importing {Path(source).name}", total=None)
-
-            def advance(done: int, total: int, task=task) -> None:
-                bar.update(task, completed=done, total=total)
-
-            reports.append(library.import_file(Path(source), progress=advance, **options))
-    problems = [p for r in reports for p in r.problems]
+        try:
+            reports.append(_import_one(library, source, bar, format_, encoding, dry_run))
+        except LibraryError as error:  # one unreadable file does not hide the others' reports
+            failures.append(Problem(source, None, str(error)))
+    problems = [p for r in reports for p in r.problems] + failures
     if as_json:
         summary = {
             "added": sum(len(r.added) for r in reports),
             "duplicates": sum(len(r.duplicates) for r in reports),
-            "errors": [p.to_json() for r in reports for p in r.errors],
+            "errors": [p.to_json() for r in reports for p in r.errors]
+            + [p.to_json() for p in failures],
             "warnings": [p.to_json() for r in reports for p in r.warnings],
             "files": [r.to_json() for r in reports],
         }
@@ -102,8 +106,23 @@ def import_(
         for problem in problems:
             where = f"{problem.source}:{problem.line}" if problem.line else problem.source
             click.echo(f"{problem.severity}: {where}: {problem.message}", err=True)
-    if any(r.errors for r in reports):
+    if failures or any(r.errors for r in reports):
         sys.exit(1)
+
+
+def _import_one(library, source: str, bar, format_, encoding, dry_run):
+    options = {"format": format_, "encoding": encoding, "dry_run": dry_run}
+    if source == "-":
+        return library.import_bytes(sys.stdin.buffer.read(), "<stdin>", **options)
+    if bar is None:
+        return library.import_file(Path(source), **options)
+    with bar:
+        task = bar.add_task(f"importing {Path(source).name}", total=None)
+
+        def advance(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        return library.import_file(Path(source), progress=advance, **options)
 
 
 @cli.command()
@@ -136,7 +155,7 @@ def undo_import(ctx: LibraryContext, which: str):
 
 @cli.command()
 @click.argument("query", nargs=-1)
-@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True)
+@click.option("--limit", type=click.IntRange(1, 10**9), default=50, show_default=True)
 @click.option("--status", help="Only papers with this reading status.")
 @click.option("--json", "as_json", is_flag=True, help="Print the papers as JSON.")
 @pass_library
@@ -166,7 +185,7 @@ def search(
 @click.option("--trash", is_flag=True, help="Show the trash instead.")
 @click.option("--sort", type=click.Choice(SORTS), help="Order (default: date added).")
 @click.option("--desc", is_flag=True, help="Reverse the order.")
-@click.option("--limit", type=click.IntRange(min=1), help="Show at most this many.")
+@click.option("--limit", type=click.IntRange(1, 10**9), help="Show at most this many.")
 @click.option("--json", "as_json", is_flag=True, help="Print the papers as JSON.")
 @pass_library
 def ls(ctx: LibraryContext, list_name, tags, status, trash, sort, desc, limit, as_json):
@@ -180,7 +199,8 @@ def ls(ctx: LibraryContext, list_name, tags, status, trash, sort, desc, limit, a
         status=ReadingStatus.parse(status).value if status else None,
         trashed=trash,
     )
-    order = Sort(sort, desc) if sort else (Sort("added", True) if desc else None)
+    default = "position" if list_name is not None else "added"
+    order = Sort(sort, desc) if sort else (Sort(default, True) if desc else None)
     papers = ctx.library().papers(paper_filter, order, limit=limit)
     if as_json:
         echo_json([p.to_json() for p in papers])
@@ -244,6 +264,8 @@ def edit(ctx: LibraryContext, paper: str, authors, assignments, **fields):
         if not sep or not name.strip():
             raise click.UsageError(f"--set takes FIELD=VALUE, not {assignment!r}")
         name = name.strip().lower()
+        if name in OWN_COMMANDS:
+            raise click.UsageError(f"{name} is not set with --set: {OWN_COMMANDS[name]}")
         if name in TEXT_FIELDS or name in NUMBER_FIELDS:
             patch[name] = value
         else:

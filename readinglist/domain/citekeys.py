@@ -60,8 +60,8 @@ def suggest_key(authors: Iterable[AuthorName], year: int | None, title: str) -> 
     words = [w for w in (_ascii_word(w) for w in title.split()) if w and w not in _STOPWORDS]
     wanted = 1 if any(parts) else 2
     parts.extend(words[:wanted])
-    key = "".join(p for p in parts if p)
-    return key[:60] or "paper"
+    key = "".join(p for p in parts if p)[:60] or "paper"
+    return "p" + key if key.isdigit() else key  # digits alone would read as a paper number
 
 
 def _suffixes() -> Iterable[str]:

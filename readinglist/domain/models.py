@@ -22,6 +22,7 @@ class ImportRun(SQLModel, table=True):
     """One import of one source, so that an import can be listed and undone as a unit."""
 
     __tablename__ = "import_run"
+    __table_args__ = {"sqlite_autoincrement": True}  # ids are never reused
 
     id: int | None = Field(default=None, primary_key=True)
     source: str = Field(default="", max_length=1000)
@@ -34,6 +35,7 @@ class ImportRun(SQLModel, table=True):
 
 class Paper(SQLModel, table=True):
     __tablename__ = "paper"
+    __table_args__ = {"sqlite_autoincrement": True}  # ids are never reused
 
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(max_length=250, unique=True, index=True)
@@ -82,6 +84,7 @@ class PaperAuthor(SQLModel, table=True):
 
 class Tag(SQLModel, table=True):
     __tablename__ = "tag"
+    __table_args__ = {"sqlite_autoincrement": True}  # ids are never reused
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=200)
@@ -98,6 +101,7 @@ class PaperTag(SQLModel, table=True):
 
 class Note(SQLModel, table=True):
     __tablename__ = "note"
+    __table_args__ = {"sqlite_autoincrement": True}  # ids are never reused
 
     id: int | None = Field(default=None, primary_key=True)
     paper_id: int = Field(foreign_key="paper.id", index=True, ondelete="CASCADE")
@@ -108,6 +112,7 @@ class Note(SQLModel, table=True):
 
 class ReadingList(SQLModel, table=True):
     __tablename__ = "reading_list"
+    __table_args__ = {"sqlite_autoincrement": True}  # ids are never reused
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=200)

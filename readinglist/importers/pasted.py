@@ -55,12 +55,19 @@ def _clean_url(url: str) -> str:
         url = trimmed
 
 
+_CODE_WORDS = re.compile(
+    r"\b(code|codes|implementation|repository|repo|source|github|project page)\b", re.IGNORECASE
+)
+
+
 def _links(abstract: str) -> tuple[str, str]:
-    """(code URL, other URL) named in an abstract."""
+    """(code URL, other URL) named in an abstract: a code host, or a link the text introduces
+    as code ('Code is available at https://…'), is the code URL."""
     code = other = ""
     for match in _URL.finditer(abstract):
         url = _clean_url(match.group(0))
-        if _CODE_HOSTS.match(url):
+        before = abstract[max(0, match.start() - 80) : match.start()]
+        if _CODE_HOSTS.match(url) or _CODE_WORDS.search(before):
             code = code or url
         else:
             other = other or url

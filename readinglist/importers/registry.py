@@ -67,8 +67,14 @@ def parse_file(path: Path, format: str | None = None, encoding: str | None = Non
         raise UnsupportedFormat(f"{path}: is a folder, not a file") from None
     except OSError as error:
         raise UnsupportedFormat(f"{path}: cannot be read ({error.strerror})") from None
+    return parse_data(data, str(path), format, encoding)
+
+
+def parse_data(
+    data: bytes, source: str, format: str | None = None, encoding: str | None = None
+) -> ParseResult:
     decoded = decode_bytes(data, encoding)
-    result = parse_text(decoded.text, str(path), format)
+    result = parse_text(decoded.text, source, format)
     result.encoding = decoded.encoding
-    result.problems[:0] = [Problem(str(path), None, w, "warning") for w in decoded.warnings]
+    result.problems[:0] = [Problem(source, None, w, "warning") for w in decoded.warnings]
     return result

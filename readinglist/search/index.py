@@ -6,6 +6,7 @@ The service depends on this protocol only, so the engine behind it (Whoosh today
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -42,6 +43,11 @@ class SearchHits:
 
 
 class SearchIndex(Protocol):
+    created: bool  # True when opening found no index and made an empty one
+
+    def locked(self) -> AbstractContextManager[None]:
+        """Exclusive, across processes, for read-the-database-then-write-the-index work."""
+
     def update(self, docs: Sequence[SearchDoc], removed: Iterable[int] = ()) -> None:
         """Add or replace ``docs`` and drop ``removed``, as one commit."""
 

@@ -134,7 +134,7 @@ def _tokenize(query: str) -> list[_Token]:
             tokens.append(_Token("phrase", query[i + 1 : end], i))
             i = end + 1
             # fuzzy/proximity suffixes on phrases are not supported: skip a stray ~ or *
-        elif ch == "-" and i + 1 < n and not query[i + 1].isspace() and _starts_term(tokens):
+        elif ch == "-" and i + 1 < n and not query[i + 1].isspace():
             tokens.append(_Token("minus", ch, i))
             i += 1
         else:
@@ -156,11 +156,6 @@ def _tokenize(query: str) -> list[_Token]:
             kind = {"AND": "and", "OR": "or", "NOT": "not"}.get(text, "word")
             tokens.append(_Token(kind, text, start))
     return tokens
-
-
-def _starts_term(tokens: list[_Token]) -> bool:
-    """A '-' negates only where a new term starts, not inside 'field:-x'."""
-    return not tokens or tokens[-1].kind != "field"
 
 
 def _unknown_field(name: str) -> str:
@@ -254,8 +249,11 @@ class _Parser:
         value = self.peek()
         if value is None:
             raise QuerySyntaxError(f"{name}: needs a value", field_token.position)
+        if value.kind == "minus":  # title:-survey, tag:-read
+            self.take()
+            return Not(self.parse_field_value(field_token))
         if name in TEXT_FIELDS:
-            if value.kind in ("lparen", "minus", "not"):
+            if value.kind in ("lparen", "not"):
                 return self.parse_unary(TEXT_FIELDS[name])
             return self.parse_primary(TEXT_FIELDS[name])
         token = self.take()
@@ -326,10 +324,15 @@ def _range(field: str, token: _Token) -> Range:
             "<": (None, number - 1),
         }[op]
         result = Range(field, low, high)
-    if field == "rating":
-        for bound in (result.low, result.high):
-            if bound is not None and not 0 <= bound <= MAX_RATING + 1:
-                raise QuerySyntaxError(f"ratings go from 0 to {MAX_RATING}", token.position)
+    limits = (0, MAX_RATING + 1) if field == "rating" else (-9999, 9999)
+    for bound in (result.low, result.high):
+        if bound is not None and not limits[0] <= bound <= limits[1]:
+            message = (
+                f"ratings go from 0 to {MAX_RATING}"
+                if field == "rating"
+                else ("a year has at most four digits")
+            )
+            raise QuerySyntaxError(message, token.position)
     return result
 
 

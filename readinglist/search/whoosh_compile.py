@@ -11,8 +11,8 @@ import readinglist.search.whoosh_quiet  # noqa: F401  (must precede the whoosh i
 
 # isort: split
 from whoosh import query as wq
-from whoosh.support.charset import accent_map
 
+from readinglist.domain.identifiers import strip_accents
 from readinglist.search.query import (
     And,
     Exact,
@@ -33,8 +33,8 @@ ID_FIELDS = ("key", "doi", "arxiv")
 
 
 def fold(text: str) -> str:
-    """Case- and accent-folded form of a keyword value (tags)."""
-    return text.strip().lower().translate(accent_map)
+    """Case- and accent-folded form of a keyword value (tags): 'Straße' and 'STRASSE' agree."""
+    return strip_accents(" ".join(text.split()).casefold())
 
 
 def compile_query(node: Node, searcher) -> wq.Query:
@@ -66,7 +66,7 @@ class _Compiler:
             case Prefix(field, text):
                 if field == "tags":
                     return wq.Prefix("tags", fold(text))
-                return self._any_field(field, lambda f: wq.Prefix(f, fold(text)), None)
+                return self._any_field(field, lambda f: self._prefix(f, text), None)
             case Fuzzy(field, text, distance):
                 return self._any_field(field, lambda f: self._fuzzy(f, text, distance), None)
             case Exact(field, value):
@@ -102,6 +102,17 @@ class _Compiler:
         if len(tokens) == 1:
             return wq.Term(field, tokens[0])
         return wq.Phrase(field, tokens)
+
+    def _prefix(self, field: str, text: str) -> wq.Query:
+        """'learning*' must find 'learning' although the index holds the stem 'learn'."""
+        prefixes = {fold(text)}
+        tokens = [t.text for t in self.schema[field].analyzer(text)]
+        if len(tokens) == 1:
+            prefixes.add(tokens[0])
+        queries = [wq.Prefix(field, p) for p in sorted(prefixes) if p]
+        if not queries:
+            return wq.NullQuery
+        return queries[0] if len(queries) == 1 else wq.Or(queries)
 
     def _fuzzy(self, field: str, text: str, distance: int) -> wq.Query:
         tokens = [t.text for t in self.schema[field].analyzer(text)]

@@ -22,6 +22,7 @@ from whoosh.index import LockError
 from whoosh.support.charset import accent_map
 
 from readinglist.search.index import Progress, SearchDoc, SearchHits
+from readinglist.search.lock import IndexBusy, index_lock, lock_path
 from readinglist.search.query import Node
 from readinglist.search.whoosh_compile import compile_query, fold
 
@@ -99,6 +100,10 @@ class WhooshIndex:
         else:
             self._index = self._storage.open_index(INDEX_NAME)
         self._searcher = None
+
+    def locked(self):
+        """Hold the cross-process index lock (see search/lock.py) for a read-then-write."""
+        return index_lock(lock_path(self.folder))
 
     # --- writing ----------------------------------------------------------------------------
     def _writer(self, **options):
@@ -188,7 +193,3 @@ class WhooshIndex:
 
     def close(self) -> None:
         self._drop_searcher()
-
-
-class IndexBusy(RuntimeError):
-    pass

@@ -59,11 +59,28 @@ class KnownPapers:
         # papers unless an identifier says otherwise (merging would break a \cite).
         self.keyed_here: set[int] = set()
         self._placeholders = 0
+        self._seen_up_to = 0
+        self.refresh(session)
+
+    def refresh(self, session: Session) -> None:
+        """Learn the papers added since the last look (by another import running at the same
+        time); called inside each batch's write transaction, so nothing slips in between."""
         first_authors: dict[int, AuthorName] = {}
-        for row in session.execute(select(A.paper_id, A.family, A.literal).where(A.position == 0)):
+        for row in session.execute(
+            select(A.paper_id, A.family, A.literal).where(
+                A.position == 0, A.paper_id > self._seen_up_to
+            )
+        ):
             first_authors[row.paper_id] = AuthorName(family=row.family, literal=row.literal)
-        for row in session.execute(select(P.id, P.key, P.doi, P.arxiv_id, P.title_norm, P.year)):
-            self.remember(row.id, row.key, row._mapping, first_authors.get(row.id))
+        ours = set(self.resolved.values())
+        for row in session.execute(
+            select(P.id, P.key, P.doi, P.arxiv_id, P.title_norm, P.year).where(
+                P.id > self._seen_up_to
+            )
+        ):
+            self._seen_up_to = max(self._seen_up_to, row.id)
+            if row.id not in ours:
+                self.remember(row.id, row.key, row._mapping, first_authors.get(row.id))
 
     def placeholder(self) -> int:
         self._placeholders += 1

@@ -76,12 +76,18 @@ def set_fields(session: Session, paper_id: int, patch: dict[str, Any]) -> Change
     if "key" in values:
         if not values["key"]:
             raise InvalidValue("a citation key cannot be empty")
+        if values["key"].isdigit():
+            raise InvalidValue("a citation key of digits only would read as a paper number")
+        if any(c.isspace() or c in ',{}"#%' for c in values["key"]):
+            raise InvalidValue('a citation key cannot hold spaces or any of , { } " # %')
         clash = session.execute(
             select(P.id).where(P.key == values["key"], P.id != paper_id)
         ).scalar()
         if clash is not None:
             raise NameTaken(f"citation key {values['key']!r} is taken by paper {clash}")
     if "title" in values:
+        if not values["title"]:
+            raise InvalidValue("a title cannot be empty")
         values["title_norm"] = normalize_title(values["title"])
     if values:
         session.execute(update(Paper).where(P.id == paper_id).values(**values))
@@ -195,7 +201,7 @@ def papers_with_tag(session: Session, tag_id: int) -> list[int]:
 
 
 def rename_tag(session: Session, old: str, new: str) -> Changes:
-    old_id = tag_ids(session, [old], create=False)[old.strip().casefold()]
+    old_id = tag_ids(session, [old], create=False)[clean_tag(old).casefold()]
     cleaned = clean_tag(new)
     target = session.execute(select(T.id).where(T.name_key == cleaned.casefold())).scalar()
     if target is not None and target != old_id:
@@ -211,10 +217,9 @@ def rename_tag(session: Session, old: str, new: str) -> Changes:
 def merge_tags(session: Session, sources: Sequence[str], into: str) -> Changes:
     """Every paper tagged with any of ``sources`` gets ``into`` instead; the sources go."""
     target_key = clean_tag(into).casefold()
+    sources_found = tag_ids(session, sources, create=False)  # raises before creating anything
     target = tag_ids(session, [into])[target_key]
-    source_ids = [
-        tid for key, tid in tag_ids(session, sources, create=False).items() if key != target_key
-    ]
+    source_ids = [tid for key, tid in sources_found.items() if key != target_key]
     affected: set[int] = set()
     for source in source_ids:
         papers = papers_with_tag(session, source)
@@ -230,7 +235,7 @@ def merge_tags(session: Session, sources: Sequence[str], into: str) -> Changes:
 
 
 def delete_tag(session: Session, name: str) -> Changes:
-    tag_id = tag_ids(session, [name], create=False)[name.strip().casefold()]
+    tag_id = tag_ids(session, [name], create=False)[clean_tag(name).casefold()]
     affected = papers_with_tag(session, tag_id)
     session.execute(delete(Tag).where(T.id == tag_id))
     mark_changed(session, affected)
@@ -254,6 +259,8 @@ def set_status(session: Session, ids: Sequence[int], status: str | ReadingStatus
 
 
 def _note_body(body: str) -> str:
+    if not isinstance(body, str):
+        raise InvalidValue("a note is text")
     if not body.strip():
         raise InvalidValue("a note cannot be empty (delete it instead)")
     return body

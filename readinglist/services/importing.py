@@ -154,7 +154,9 @@ def import_drafts(
             report.cancelled = True
             break
         with transaction() as session:
-            if known is None:
+            if known is not None:
+                known.refresh(session)
+            else:
                 known = KnownPapers(session)
                 run = ImportRun(source=report.source[:1000], format=report.format)
                 session.add(run)

@@ -82,18 +82,21 @@ class IndexSyncer:
         total = self.pending()
         done = 0
         while True:
-            with self.database.read() as session:
-                rows = session.execute(
-                    select(Q.id, Q.paper_id).order_by(Q.id).limit(QUEUE_BATCH)
-                ).all()
-                if not rows:
-                    return done
-                ids = list(dict.fromkeys(row.paper_id for row in rows))
-                docs, removed = _docs_for(session, ids)
-            self.index.update(docs, removed)
-            last = rows[-1].id
-            with self.database.write() as session:
-                session.execute(delete(IndexQueue).where(Q.id <= last))
+            # Read, index and clear under the index lock, so that two processes never write
+            # an older version of a paper over a newer one.
+            with self.index.locked():
+                with self.database.read() as session:
+                    rows = session.execute(
+                        select(Q.id, Q.paper_id).order_by(Q.id).limit(QUEUE_BATCH)
+                    ).all()
+                    if not rows:
+                        return done
+                    ids = list(dict.fromkeys(row.paper_id for row in rows))
+                    docs, removed = _docs_for(session, ids)
+                self.index.update(docs, removed)
+                last = rows[-1].id
+                with self.database.write() as session:
+                    session.execute(delete(IndexQueue).where(Q.id <= last))
             done += len(ids)
             if progress is not None:
                 progress(min(done, total), total)
@@ -114,13 +117,14 @@ class IndexSyncer:
 
     def rebuild(self, progress: Progress | None = None) -> int:
         """Recreate the whole index from the database."""
-        with self.database.read() as session:
-            last = session.execute(select(func.max(Q.id))).scalar()
-        ids = self.live_ids()
-        self.index.rebuild(self._stream_docs(ids), len(ids), progress)
-        if last is not None:
-            with self.database.write() as session:
-                session.execute(delete(IndexQueue).where(Q.id <= last))
+        with self.index.locked():
+            with self.database.read() as session:
+                last = session.execute(select(func.max(Q.id))).scalar()
+            ids = self.live_ids()
+            self.index.rebuild(self._stream_docs(ids), len(ids), progress)
+            if last is not None:
+                with self.database.write() as session:
+                    session.execute(delete(IndexQueue).where(Q.id <= last))
         return len(ids)
 
     def _stream_docs(self, ids: list[int]) -> Iterator[SearchDoc]:
@@ -147,6 +151,7 @@ class IndexSyncer:
         self.drain()
         ids = [*report.missing, *report.stale, *report.extra]
         for batch in chunks(ids, QUEUE_BATCH):
-            with self.database.read() as session:
-                docs, removed = _docs_for(session, batch)
-            self.index.update(docs, removed)
+            with self.index.locked():
+                with self.database.read() as session:
+                    docs, removed = _docs_for(session, batch)
+                self.index.update(docs, removed)

@@ -19,9 +19,9 @@ from sqlmodel import Session
 from readinglist.domain.changes import Changes
 from readinglist.domain.drafts import PaperDraft
 from readinglist.domain.filters import PaperFilter, Sort
-from readinglist.domain.values import ListNotFound, ReadingStatus
+from readinglist.domain.values import LibraryError, ListNotFound, ReadingStatus
 from readinglist.domain.views import ListSummary, PaperView, TagCount
-from readinglist.importers.registry import parse_file, parse_text
+from readinglist.importers.registry import parse_data, parse_file, parse_text
 from readinglist.search.query import And as QueryAnd
 from readinglist.search.query import Exact, Node, map_exact, parse_query
 from readinglist.search.whoosh_index import WhooshIndex
@@ -56,7 +56,12 @@ class Library:
     @classmethod
     def open(cls, path: str | Path | None = None) -> Library:
         folder = Path(path).expanduser() if path is not None else default_library_folder()
-        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise LibraryError(
+                f"cannot use {folder} as a library folder: {error.strerror or error}"
+            ) from None
         database = Database.open(folder)
         library = cls(folder, database, _open_index(folder / INDEX_FOLDER))
         library._catch_up()
@@ -187,12 +192,15 @@ class Library:
     def tag(
         self, refs: Ref | Iterable[Ref], add: Sequence[str] = (), remove: Sequence[str] = ()
     ) -> Changes:
+        add = [add] if isinstance(add, str) else list(add)  # one tag, not its letters
+        remove = [remove] if isinstance(remove, str) else list(remove)
         return self._write(lambda s: editing.change_tags(s, self._ids(s, refs), add, remove))
 
     def rename_tag(self, old: str, new: str) -> Changes:
         return self._write(lambda s: editing.rename_tag(s, old, new))
 
     def merge_tags(self, sources: Sequence[str], into: str) -> Changes:
+        sources = [sources] if isinstance(sources, str) else list(sources)
         return self._write(lambda s: editing.merge_tags(s, sources, into))
 
     def delete_tag(self, name: str) -> Changes:
@@ -243,6 +251,18 @@ class Library:
         everything but keep the result."""
         parsed = parse_file(Path(path), format, encoding)
         return self._import(parsed, str(path), progress, cancelled, dry_run)
+
+    def import_bytes(
+        self,
+        data: bytes,
+        source: str = "<pasted>",
+        format: str | None = None,
+        dry_run: bool = False,
+        encoding: str | None = None,
+    ) -> ImportReport:
+        """Import raw bytes (standard input, a drop, the clipboard), decoded like a file."""
+        parsed = parse_data(data, source, format, encoding)
+        return self._import(parsed, source, None, None, dry_run)
 
     def import_text(
         self,

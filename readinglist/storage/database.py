@@ -25,8 +25,20 @@ class Database:
 
     @classmethod
     def open(cls, folder: Path) -> Database:
-        database = cls(create_sqlite_engine(folder / DATABASE_FILE))
-        database.migrate()
+        from sqlalchemy.exc import DatabaseError
+
+        from readinglist.domain.values import LibraryError
+
+        path = folder / DATABASE_FILE
+        database = cls(create_sqlite_engine(path))
+        try:
+            database.migrate()
+        except DatabaseError as error:
+            database.close()
+            raise LibraryError(
+                f"{path} cannot be opened as a readinglist library "
+                f"({error.orig}); it may be damaged. It has not been changed."
+            ) from None
         return database
 
     def schema_revision(self) -> str | None:

@@ -49,9 +49,12 @@ def chunks(ids: Iterable[int], size: int = CHUNK) -> Iterator[list[int]]:
 
 
 def resolve_paper(session: Session, ref: str | int) -> int:
-    """A paper's id from its id or its citation key."""
+    """A paper's id from its id or its citation key ('key:2010' forces a key that looks like a
+    number)."""
     text = str(ref).strip()
-    if text.isdigit():
+    if text.startswith("key:"):
+        text = text[4:].strip()
+    elif text.isascii() and text.isdigit() and len(text) <= 18:
         found = session.execute(select(P.id).where(P.id == int(text))).scalar()
         if found is not None:
             return found

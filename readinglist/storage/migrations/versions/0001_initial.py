@@ -24,6 +24,7 @@ def upgrade() -> None:
         sa.Column("duplicates", sa.Integer(), nullable=False),
         sa.Column("failed", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
+        sqlite_autoincrement=True,
     )
     op.create_table(
         "index_queue",
@@ -43,6 +44,7 @@ def upgrade() -> None:
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("name_key"),
+        sqlite_autoincrement=True,
     )
     op.create_table(
         "tag",
@@ -51,6 +53,7 @@ def upgrade() -> None:
         sa.Column("name_key", sa.String(length=200), nullable=False),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("name_key"),
+        sqlite_autoincrement=True,
     )
     op.create_table(
         "paper",
@@ -82,6 +85,7 @@ def upgrade() -> None:
         sa.Column("import_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(["import_id"], ["import_run.id"], ondelete="SET NULL"),
         sa.PrimaryKeyConstraint("id"),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("paper", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_paper_added_at"), ["added_at"], unique=False)
@@ -115,6 +119,7 @@ def upgrade() -> None:
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["paper_id"], ["paper.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("note", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_note_paper_id"), ["paper_id"], unique=False)
