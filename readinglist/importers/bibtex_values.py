@@ -116,7 +116,7 @@ def month_number(text: str) -> int | None:
     return None
 
 
-_EXTENDED = re.compile(r"^\s*(family|given|prefix|suffix|useprefix)\s*=", re.IGNORECASE)
+_EXTENDED = re.compile(r"^\s*[a-z]+\s*=\s*[^,]*(,\s*[a-z]+\s*=[^,]*)*$", re.IGNORECASE)
 
 
 def _extended_name(text: str) -> AuthorName:

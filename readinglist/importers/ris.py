@@ -98,10 +98,33 @@ def _date(text: str) -> tuple[int | None, int | None]:
     return int(match.group(1)), month if month and 1 <= month <= 12 else None
 
 
+_TYPE_WORDS = (
+    ("journal", "article"),
+    ("article", "article"),
+    ("chapter", "incollection"),
+    ("section", "incollection"),
+    ("conference", "inproceedings"),
+    ("proceedings", "inproceedings"),
+    ("book", "book"),
+    ("thesis", "phdthesis"),
+    ("report", "techreport"),
+    ("web", "online"),
+    ("patent", "patent"),
+)
+
+
+def _entry_type(kind: str) -> str:
+    """A RIS code ('JOUR'), or the spelled-out names some programs write ('Journal Article')."""
+    if kind.upper() in _TYPES:
+        return _TYPES[kind.upper()]
+    lowered = kind.lower()
+    return next((entry for word, entry in _TYPE_WORDS if word in lowered), "misc")
+
+
 def _draft(record: dict[str, Any], line: int) -> PaperDraft:
     record = dict(record)
     kind = str(record.pop("type_of_reference", "GEN")).strip()
-    draft = PaperDraft(line=line, entry_type=_TYPES.get(kind.upper(), "misc"))
+    draft = PaperDraft(line=line, entry_type=_entry_type(kind))
     names = [*record.pop("authors", []), *record.pop("first_authors", [])]
     draft.authors = [ris_name(n) for n in names if n.strip()]
     draft.title = _first(record, "title", "primary_title", "translated_title", "short_title")
