@@ -13,7 +13,13 @@ import logging
 import re
 
 import bibtexparser
-from bibtexparser.model import DuplicateBlockKeyBlock, Entry, ParsingFailedBlock, String
+from bibtexparser.model import (
+    DuplicateBlockKeyBlock,
+    DuplicateFieldKeyBlock,
+    Entry,
+    ParsingFailedBlock,
+    String,
+)
 
 from readinglist.domain.drafts import PaperDraft, ParseResult, Problem
 from readinglist.domain.identifiers import normalize_arxiv_id, normalize_doi
@@ -104,8 +110,9 @@ def parse_bibtex(text: str, source: str = "<bibtex>") -> ParseResult:
             macros[block.key.strip().lower()] = evaluated.text
         elif isinstance(block, Entry):
             entries.append(block)
-        elif isinstance(block, DuplicateBlockKeyBlock):
-            entries.append(block.ignore_error_block)  # the same key twice: keep both
+        elif isinstance(block, DuplicateBlockKeyBlock | DuplicateFieldKeyBlock):
+            # the same key twice (keep both), or a field twice (the first is kept, with a word)
+            entries.append(block.ignore_error_block)
         elif isinstance(block, ParsingFailedBlock):
             result.problems.append(_failure(block, source))
     raw_fields = [_evaluated_fields(e, macros, source, result.problems) for e in entries]
@@ -162,11 +169,12 @@ def _evaluated_fields(
                 Problem(
                     source,
                     line,
-                    f"field {name!r} appears twice in {entry.key.strip()!r}; the first is kept",
+                    f"field {name!r} appears twice in {entry.key.strip()!r}; the first is "
+                    f"used, the second kept as {name + '_2'!r}",
                     "warning",
                 )
             )
-            continue
+            name += "_2"
         if evaluated.text.strip() or not evaluated.undefined:
             fields[name] = evaluated.text
     return fields
