@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from readinglist import __version__
+from readinglist._version import __version__
 from readinglist.domain.values import LibraryError
 
 

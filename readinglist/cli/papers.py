@@ -126,6 +126,30 @@ def _import_one(library, source: str, bar, format_, encoding, dry_run):
 
 
 @cli.command()
+@click.argument("identifiers", nargs=-1, required=True)
+@click.option("--dry-run", is_flag=True, help="Show what would happen; change nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@pass_library
+def add(ctx: LibraryContext, identifiers: tuple[str, ...], dry_run: bool, as_json: bool):
+    """Add papers by arXiv id or DOI (2401.00001, arXiv:…, arxiv.org links, 10.…, doi.org
+    links), with their metadata fetched from arXiv, Crossref or DataCite."""
+    library = ctx.library()
+    report = library.add_identifiers(identifiers, dry_run=dry_run)
+    if as_json:
+        echo_json(report.to_json())
+    else:
+        for paper in [] if dry_run else [library.get(i) for i in report.added]:
+            click.echo(f"added {paper.key}: {paper.title}")
+        for duplicate in report.duplicates:
+            known = library.get(duplicate.paper_id) if duplicate.paper_id > 0 else None
+            click.echo(f"already in the library: {known.key if known else 'another entry'}")
+        for problem in report.problems:
+            click.echo(f"{problem.severity}: {problem.source}: {problem.message}", err=True)
+    if report.errors:
+        sys.exit(1)
+
+
+@cli.command()
 @click.option("--json", "as_json", is_flag=True)
 @pass_library
 def imports(ctx: LibraryContext, as_json: bool):

@@ -79,7 +79,7 @@ def _text(value: Any) -> str:
     return " ".join(str(value).split()) if value is not None else ""
 
 
-def _name(person: dict[str, Any]) -> AuthorName:
+def csl_name(person: dict[str, Any]) -> AuthorName:
     if person.get("literal"):
         return AuthorName(literal=_text(person["literal"]))
     particle = " ".join(
@@ -95,7 +95,7 @@ def _name(person: dict[str, Any]) -> AuthorName:
     )
 
 
-def _date(value: Any) -> tuple[int | None, int | None]:
+def csl_date(value: Any) -> tuple[int | None, int | None]:
     if not isinstance(value, dict):
         return None, None
     parts = value.get("date-parts")
@@ -128,11 +128,11 @@ def _draft(item: dict[str, Any], line: int) -> PaperDraft:
     elif ident:
         item["csl_id"] = ident
     draft.key = _text(item.pop("citation-key", "")) or draft.key
-    draft.authors = [_name(p) for p in item.pop("author", []) or [] if isinstance(p, dict)]
+    draft.authors = [csl_name(p) for p in item.pop("author", []) or [] if isinstance(p, dict)]
     draft.title = _text(item.pop("title", ""))
     draft.abstract = _text(item.pop("abstract", ""))
     draft.venue = _text(item.pop("container-title", "")) or _text(item.pop("event-title", ""))
-    draft.year, draft.month = _date(item.pop("issued", None))
+    draft.year, draft.month = csl_date(item.pop("issued", None))
     draft.volume = _text(item.pop("volume", ""))
     draft.number = _text(item.pop("issue", "")) or _text(item.pop("number", ""))
     draft.pages = _text(item.pop("page", "")).replace("–", "--")

@@ -17,11 +17,14 @@ from typing import Any
 from sqlmodel import Session
 
 from readinglist.domain.changes import Changes
-from readinglist.domain.drafts import PaperDraft
+from readinglist.domain.drafts import PaperDraft, Problem
 from readinglist.domain.filters import PaperFilter, Sort
 from readinglist.domain.values import LibraryError, ListNotFound, ReadingStatus
 from readinglist.domain.views import ListSummary, PaperView, TagCount
 from readinglist.importers.registry import parse_data, parse_file, parse_text
+from readinglist.lookup.http import Endpoints, Http
+from readinglist.lookup.identifiers import parse_identifier
+from readinglist.lookup.resolver import look_up
 from readinglist.search.query import And as QueryAnd
 from readinglist.search.query import Exact, Node, map_exact, parse_query
 from readinglist.search.whoosh_index import WhooshIndex
@@ -277,6 +280,27 @@ class Library:
         report = ImportReport(source=source, format=parsed.format, encoding=parsed.encoding)
         report.problems.extend(parsed.problems)
         import_drafts(self.database, parsed.entries, report, progress, cancelled, dry_run)
+        if not dry_run:
+            self.syncer.try_drain()
+        return report
+
+    def add_identifiers(
+        self,
+        identifiers: Sequence[str],
+        endpoints: Endpoints | None = None,
+        dry_run: bool = False,
+    ) -> ImportReport:
+        """Fetch each paper named by an arXiv id or a DOI (any form) and import it. A paper that
+        cannot be found or fetched is an error in the report; the others are imported."""
+        report = ImportReport(source="identifiers", format="identifier")
+        drafts = []
+        with Http(endpoints) as http:
+            for text in identifiers:
+                try:
+                    drafts.append(look_up(http, parse_identifier(text)))
+                except LibraryError as error:
+                    report.problems.append(Problem(text, None, str(error)))
+        import_drafts(self.database, drafts, report, dry_run=dry_run)
         if not dry_run:
             self.syncer.try_drain()
         return report
