@@ -61,7 +61,10 @@ def parse_feed(xml: bytes) -> list[PaperDraft]:
 
 
 def fetch_arxiv(http: Http, arxiv_id: str) -> PaperDraft:
-    response = http.get(http.endpoints.arxiv, params={"id_list": arxiv_id, "max_results": "1"})
+    # arXiv answers a malformed id with 400 and an Atom error entry that says why
+    response = http.get(
+        http.endpoints.arxiv, params={"id_list": arxiv_id, "max_results": "1"}, also_accept=(400,)
+    )
     drafts = [d for d in parse_feed(response.content) if d.title]
     if not drafts:
         raise NotFound(f"arXiv has no paper {arxiv_id}")

@@ -68,8 +68,11 @@ class Http:
             follow_redirects=True,
         )
 
-    def get(self, url: str, params: dict[str, str] | None = None) -> httpx.Response:
-        """The response (2xx or 404); anything else becomes a LookupFailed with a reason."""
+    def get(
+        self, url: str, params: dict[str, str] | None = None, also_accept: tuple[int, ...] = ()
+    ) -> httpx.Response:
+        """The response (2xx, 404, or a status in ``also_accept``); anything else becomes a
+        LookupFailed with a reason."""
         host = urlsplit(url).netloc
         for attempt in range(self.retries + 1):
             try:
@@ -87,10 +90,8 @@ class Http:
                     continue
             if response.status_code == 429:
                 raise LookupFailed(f"{host} asks us to slow down (rate limit); try again later")
-            if response.status_code == 404 or response.is_success:
+            if response.is_success or response.status_code in (404, *also_accept):
                 return response
-            if response.status_code == 400 and "arxiv" in host:
-                return response  # arXiv reports a malformed id as an Atom error entry
             raise LookupFailed(f"{host} answered {response.status_code} {response.reason_phrase}")
         raise LookupFailed(f"{host} is busy; try again later")
 
