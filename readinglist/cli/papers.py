@@ -118,11 +118,15 @@ def _import_one(library, source: str, bar, format_, encoding, dry_run):
         return library.import_file(Path(source), **options)
     with bar:
         task = bar.add_task(f"importing {Path(source).name}", total=None)
+        indexing = bar.add_task("making it searchable", total=None, visible=False)
 
         def advance(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
 
-        return library.import_file(Path(source), progress=advance, **options)
+        def index(done: int, total: int) -> None:
+            bar.update(indexing, completed=done, total=total, visible=True)
+
+        return library.import_file(Path(source), progress=advance, index_progress=index, **options)
 
 
 @cli.command()

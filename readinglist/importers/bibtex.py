@@ -17,7 +17,9 @@ from bibtexparser.model import (
     DuplicateBlockKeyBlock,
     DuplicateFieldKeyBlock,
     Entry,
+    ExplicitComment,
     ParsingFailedBlock,
+    Preamble,
     String,
 )
 
@@ -90,6 +92,16 @@ def _failure(block: ParsingFailedBlock, source: str) -> Problem:
     return Problem(source, line, f"could not read {first!r}: {_reason(block)}")
 
 
+def _not_kept(block: Preamble | ExplicitComment, source: str) -> Problem:
+    """Said, not silently dropped: a library holds papers, not a file's preamble or comments."""
+    line = block.start_line + 1 if block.start_line is not None else None
+    kind = "@preamble" if isinstance(block, Preamble) else "@comment"
+    first = " ".join(str(block.raw).split())[:60]
+    return Problem(
+        source, line, f"{kind} not kept (only entries are imported): {first!r}", "warning"
+    )
+
+
 def parse_bibtex(text: str, source: str = "<bibtex>") -> ParseResult:
     result = ParseResult(format=FORMAT)
     prepared = _hide_comment_lines(text.lstrip("\ufeff"))
@@ -115,6 +127,8 @@ def parse_bibtex(text: str, source: str = "<bibtex>") -> ParseResult:
             entries.append(block.ignore_error_block)
         elif isinstance(block, ParsingFailedBlock):
             result.problems.append(_failure(block, source))
+        elif isinstance(block, Preamble | ExplicitComment) and str(block.raw or "").strip():
+            result.problems.append(_not_kept(block, source))
     raw_fields = [_evaluated_fields(e, macros, source, result.problems) for e in entries]
     inherit_crossrefs(entries, raw_fields, source, result.problems)
     for entry, fields in zip(entries, raw_fields, strict=True):

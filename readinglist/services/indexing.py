@@ -81,6 +81,8 @@ class IndexSyncer:
         """
         total = self.pending()
         done = 0
+        if progress is not None and total:
+            progress(0, total)
         while True:
             # Read, index and clear under the index lock, so that two processes never write
             # an older version of a paper over a newer one.
@@ -101,9 +103,9 @@ class IndexSyncer:
             if progress is not None:
                 progress(min(done, total), total)
 
-    def try_drain(self) -> bool:
+    def try_drain(self, progress: Progress | None = None) -> bool:
         try:
-            self.drain()
+            self.drain(progress)
         except Exception as error:  # the database change stands; the index catches up later
             log.warning("search index not updated yet (%s); it will catch up next time", error)
             return False

@@ -249,11 +249,13 @@ class Library:
         cancelled: Callable[[], bool] | None = None,
         dry_run: bool = False,
         encoding: str | None = None,
+        index_progress: Progress | None = None,
     ) -> ImportReport:
-        """Import every entry of a file; the report accounts for each one. ``dry_run`` does
-        everything but keep the result."""
+        """Import every entry of a file; the report accounts for each one. ``progress`` follows
+        the papers into the database, ``index_progress`` into the search index. ``dry_run``
+        does everything but keep the result."""
         parsed = parse_file(Path(path), format, encoding)
-        return self._import(parsed, str(path), progress, cancelled, dry_run)
+        return self._import(parsed, str(path), progress, cancelled, dry_run, index_progress)
 
     def import_bytes(
         self,
@@ -276,12 +278,14 @@ class Library:
     ) -> ImportReport:
         return self._import(parse_text(text, source, format), source, None, None, dry_run)
 
-    def _import(self, parsed, source, progress, cancelled, dry_run) -> ImportReport:
+    def _import(
+        self, parsed, source, progress, cancelled, dry_run, index_progress=None
+    ) -> ImportReport:
         report = ImportReport(source=source, format=parsed.format, encoding=parsed.encoding)
         report.problems.extend(parsed.problems)
         import_drafts(self.database, parsed.entries, report, progress, cancelled, dry_run)
         if not dry_run:
-            self.syncer.try_drain()
+            self.syncer.try_drain(index_progress)
         return report
 
     def add_identifiers(
