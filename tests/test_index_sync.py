@@ -21,7 +21,7 @@ CRASH_AFTER_COMMIT = textwrap.dedent(
 
     library = open_library(sys.argv[1])
     # The process dies right after the database commit, before the index hears of it.
-    library.syncer.try_drain = lambda: os._exit(9)
+    library.syncer.try_drain = lambda *progress: os._exit(9)
     library.{operation}
     """
 )
