@@ -108,7 +108,7 @@ def test_macros_defined_from_macros(load):
 def test_traps_protected_words_and_a_tilde(load):
     paper = load("bibtexparser/traps.bib")["Laide2013"]
     assert paper.title == "An amazing title"
-    assert paper.extra["_latex"]["title"] == "{An} amazing {title}"  # kept for export
+    assert paper.extra["_bibtex"]["latex"]["title"] == "{An} amazing {title}"  # for export
     assert paper.volume == "n.s.~2"
     assert len(paper.authors) == 1  # "Jean Laid{\'e},\nBen Loaeb" is one name to BibTeX
 

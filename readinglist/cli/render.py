@@ -70,7 +70,7 @@ def paper_details(paper: PaperView) -> str:
     if paper.in_trash:
         rows.append(("Trash", f"moved to the trash on {paper.deleted_at:%Y-%m-%d %H:%M}"))
     for name, value in sorted(paper.extra.items()):
-        if not name.startswith("_"):  # '_latex' and the like are for export, not for reading
+        if not isinstance(value, dict):  # readinglist's own notes, for export, not for reading
             rows.append((name, str(value)))
     lines = [f"[{paper.id}] {paper.key}  ({paper.entry_type})"]
     label_width = max(len(label) for label, _ in rows) + 2

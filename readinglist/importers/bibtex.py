@@ -4,7 +4,8 @@ What bibtexparser leaves to us: macro and '#' evaluation (bibtex_values), LaTeX 
 (latex), crossref inheritance, keyless entries, '%' comment lines, and the mapping of BibTeX
 fields onto a paper. Whatever field we do not map is kept verbatim in ``extra``; a mapped field
 whose LaTeX source says more than its text (protected capitals, accents) keeps that source in
-``extra["_latex"]`` so that export can give it back.
+``extra["_bibtex"]["latex"]`` so that export can give it back. What readinglist notes for
+itself lives in that dict: no BibTeX field can hold a dict, so it never mixes with the fields.
 """
 
 from __future__ import annotations
@@ -25,9 +26,9 @@ from bibtexparser.model import (
 
 from readinglist.domain.drafts import PaperDraft, ParseResult, Problem
 from readinglist.domain.identifiers import normalize_arxiv_id, normalize_doi
+from readinglist.domain.latex import latex_to_text
 from readinglist.importers.bibtex_crossref import inherit_crossrefs
 from readinglist.importers.bibtex_values import evaluate, month_number, parse_names
-from readinglist.importers.latex import latex_to_text
 
 FORMAT = "bibtex"
 # We report parse failures ourselves, with file and line; bibtexparser's log would repeat them.
@@ -221,9 +222,11 @@ def _draft(
         setattr(draft, target, _text(fields, name, latex))
     if "author" in fields:
         draft.authors = parse_names(fields.pop("author"))
+    venue_field = None
     for name in _VENUE_FIELDS:
         if name in fields:
             draft.venue = _text(fields, name, latex)
+            venue_field = name  # so that export writes it back where it was
             break
     for name, target in _RAW_FIELDS.items():
         if name in fields and not getattr(draft, target):
@@ -240,9 +243,11 @@ def _draft(
     _arxiv(draft, fields)
     keywords = fields.pop("keywords", "")
     draft.tags = [latex_to_text(k) for k in re.split(r"[,;]", keywords) if k.strip()]
-    if latex:
-        fields["_latex"] = latex  # type: ignore[assignment]
-    draft.extra = fields
+    # The other fields are LaTeX source, written back as they are.
+    source: dict[str, object] = {"latex": latex} if latex else {}
+    if venue_field:
+        source["venue_field"] = venue_field
+    draft.extra = {**fields, "_bibtex": source}
     return draft
 
 

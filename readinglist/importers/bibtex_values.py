@@ -15,8 +15,8 @@ from bibtexparser.middlewares.names import (
     split_multiple_persons_names,
 )
 
+from readinglist.domain.latex import latex_to_text
 from readinglist.domain.values import AuthorName
-from readinglist.importers.latex import latex_to_text
 
 MONTHS = (
     "january",

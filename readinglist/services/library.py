@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 from sqlmodel import Session
 
@@ -40,6 +40,9 @@ log = logging.getLogger(__name__)
 INDEX_FOLDER = "index"
 Ref = int | str
 Progress = Callable[[int, int], None]
+
+if TYPE_CHECKING:
+    from readinglist.services.exporting import ExportOptions, ExportScope
 
 
 @dataclass(frozen=True)
@@ -317,6 +320,45 @@ class Library:
     def undo_import(self, which: int | str = "last") -> Changes:
         """Move to the trash exactly the papers that import added (still there to restore)."""
         return self._write(lambda s: undo_import(s, which))
+
+    # --- export ----------------------------------------------------------------------------
+    def export_ids(self, scope: ExportScope | None = None) -> list[int]:
+        """The papers a scope names, in its order: a list's own, a search's ranking."""
+        from readinglist.services.exporting import ExportScope, scope_filter
+
+        scope = scope or ExportScope()
+        paper_filter = scope_filter(scope)
+        if scope.query:
+            node = self.parse_query(scope.query)
+            return self.index.search(node, limit=None).ids
+        if scope.ids:
+            with self.database.read() as session:
+                return self._ids(session, scope.ids)
+        if paper_filter is None:
+            return self.paper_ids(sort=Sort("key"))
+        return self.paper_ids(paper_filter)
+
+    def export(
+        self,
+        format: str,
+        stream: TextIO | None = None,
+        scope: ExportScope | None = None,
+        options: ExportOptions | None = None,
+        folder: Path | None = None,
+    ) -> int:
+        """Write the papers of ``scope`` as ``format`` to ``stream`` (or, for Obsidian, to
+        ``folder``); returns how many were written."""
+        from readinglist.services.exporting import ExportOptions, ExportScope
+        from readinglist.services.exporting import write as write_export
+
+        scope = scope or ExportScope()
+        ids = self.export_ids(scope)
+
+        def load(batch):
+            with self.database.read() as session:
+                return load_views(session, batch)
+
+        return write_export(format, ids, load, scope, options or ExportOptions(), stream, folder)
 
     # --- maintenance -------------------------------------------------------------------------
     def check(self, repair: bool = False) -> maintenance.CheckReport:

@@ -1,0 +1,74 @@
+"""LaTeX to Unicode and back for BibTeX values, with pylatexenc doing the real work.
+
+pylatexenc costs ~3 ms a value, and most values hold no LaTeX at all, so plain values take a
+fast path (braces dropped, nothing else to do) and repeated values (author names, journals) are
+decoded once.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from pylatexenc.latex2text import LatexNodes2Text
+
+_NEEDS_PARSER = re.compile(r"[\\$~]|--|``|''")
+_converter = LatexNodes2Text(math_mode="text", keep_comments=False, strict_latex_spaces=False)
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+@lru_cache(maxsize=65536)
+def latex_to_text(value: str) -> str:
+    """'{BERT}: Pre-training of {\\"U}ber $\\alpha$' -> 'BERT: Pre-training of Über α'."""
+    if not _NEEDS_PARSER.search(value):
+        return _squash(value.replace("{", "").replace("}", ""))
+    # \ocirc is the usual user macro for the ring accent in Czech names (Franc{\ocirc{u}}).
+    value = value.replace("\\ocirc", "\\r").replace("\\textasciicircum{}", "^")
+    try:
+        return _squash(_converter.latex_to_text(value))
+    except Exception:  # pylatexenc is lenient, but never let odd input stop an import
+        return _squash(value.replace("{", "").replace("}", ""))
+
+
+_ENCODER = None
+_SPECIALS = {
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+}
+_SPECIAL = re.compile(r"[\\{}&%$#_~^]")
+
+
+def escape_latex(text: str) -> str:
+    """Plain text made safe inside a BibTeX value: & % $ # _ { } and friends escaped."""
+    return _SPECIAL.sub(lambda m: _SPECIALS[m.group(0)], text)
+
+
+def text_to_ascii_latex(text: str) -> str:
+    """Non-ASCII letters as LaTeX commands ('Gödel' -> 'G{\\"o}del'), for plain BibTeX."""
+    global _ENCODER
+    if text.isascii():
+        return text
+    if _ENCODER is None:
+        import logging
+
+        from pylatexenc.latexencode import UnicodeToLatexEncoder
+
+        # characters with no LaTeX form (CJK) are kept as they are, without a log line each
+        logging.getLogger("pylatexenc.latexencode").setLevel(logging.ERROR)
+        _ENCODER = UnicodeToLatexEncoder(
+            non_ascii_only=True,
+            replacement_latex_protection="braces-all",
+            unknown_char_policy="keep",
+        )
+    return _ENCODER.unicode_to_latex(text)

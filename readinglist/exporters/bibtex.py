@@ -1,0 +1,228 @@
+"""BibTeX and BibLaTeX that bibtex and biber accept as they are.
+
+A field imported from BibTeX goes back out as its LaTeX source when the text has not been
+edited since (protected capitals, accents and macros survive a round trip); anything else is
+plain text, escaped, with words like 'BERT' or 'iPhone' protected from a style's lower-casing.
+bibtexparser 2 writes the file.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TextIO
+
+import bibtexparser
+from bibtexparser.library import Library
+from bibtexparser.model import Entry, Field
+
+from readinglist.domain.latex import escape_latex, latex_to_text, text_to_ascii_latex
+from readinglist.domain.values import AuthorName
+from readinglist.domain.views import PaperView
+
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+# BibLaTeX types that plain BibTeX styles do not know, and what they read instead.
+BIBTEX_TYPES = {
+    "online": "misc",
+    "report": "techreport",
+    "thesis": "phdthesis",
+    "dataset": "misc",
+    "software": "misc",
+    "patent": "misc",
+    "inreference": "incollection",
+    "mvbook": "book",
+    "collection": "book",
+    "mvcollection": "book",
+    "reference": "book",
+    "bookinbook": "inbook",
+    "suppbook": "inbook",
+    "suppcollection": "incollection",
+    "periodical": "misc",
+    "suppperiodical": "article",
+    "proceedings": "proceedings",
+    "mvproceedings": "proceedings",
+    "unpublished": "unpublished",
+    "set": "misc",
+    "xdata": "misc",
+    "artwork": "misc",
+    "audio": "misc",
+    "image": "misc",
+    "movie": "misc",
+    "music": "misc",
+    "video": "misc",
+}
+STANDARD_TYPES = {
+    "article",
+    "book",
+    "booklet",
+    "conference",
+    "inbook",
+    "incollection",
+    "inproceedings",
+    "manual",
+    "mastersthesis",
+    "misc",
+    "phdthesis",
+    "proceedings",
+    "techreport",
+    "unpublished",
+}
+BIBLATEX_TYPES = STANDARD_TYPES | set(BIBTEX_TYPES) - {"conference"}
+# 'BERT', 'LLMs', 'GPT3', 'iPhone': words a style must not lower-case. 'The' is left alone.
+_PROTECT = re.compile(r"(?<![\w{\\])(\w*[A-Z]\w*[A-Z0-9]\w*|[a-z]+[A-Z]\w*)(?![\w}])")
+_FIELD_NAME = re.compile(r"^[a-z_.+\-@][a-z0-9_.+\-:@]*$")
+
+
+@dataclass(frozen=True)
+class BibtexOptions:
+    biblatex: bool = False
+    ascii: bool | None = None  # None: LaTeX escapes for BibTeX, UTF-8 for BibLaTeX
+    with_notes: bool = False
+
+    @property
+    def use_ascii(self) -> bool:
+        return (not self.biblatex) if self.ascii is None else self.ascii
+
+
+def _source(paper: PaperView) -> dict:
+    """What the BibTeX importer noted about this paper's source (empty for other formats)."""
+    source = paper.extra.get("_bibtex")
+    return source if isinstance(source, dict) else {}
+
+
+class _Writer:
+    def __init__(self, options: BibtexOptions) -> None:
+        self.options = options
+
+    def encode(self, text: str) -> str:
+        return text_to_ascii_latex(text) if self.options.use_ascii else text
+
+    def plain(self, text: str, protect: bool = False) -> str:
+        """Plain text as a BibTeX value: escaped, capitals protected, ASCII if asked."""
+        escaped = escape_latex(" ".join(text.split()))
+        if protect:
+            escaped = _PROTECT.sub(lambda m: "{" + m.group(1) + "}", escaped)
+        return self.encode(escaped)
+
+    def field(self, paper: PaperView, name: str, text: str, protect: bool = False) -> str:
+        source = _source(paper).get("latex", {}).get(name)
+        if source is not None and latex_to_text(source) == text:
+            return self.encode(source)  # unchanged since import: its own LaTeX
+        return self.plain(text, protect)
+
+    def name(self, person: AuthorName) -> str:
+        if person.literal:
+            return "{" + self.plain(person.literal) + "}"
+        family = self.plain(person.family)
+        if " and " in family.lower() or "," in family:
+            family = "{" + family + "}"
+        last = f"{self.plain(person.particle)} {family}".strip()
+        parts = [last]
+        if person.suffix:
+            parts.append(self.plain(person.suffix))
+        if person.given:
+            parts.append(self.plain(person.given))
+        elif person.suffix:
+            parts.append("")
+        return ", ".join(parts) if len(parts) > 1 else last
+
+    def entry_type(self, paper: PaperView) -> str:
+        kind = paper.entry_type.lower()
+        if self.options.biblatex:
+            return kind if kind in BIBLATEX_TYPES else "misc"
+        kind = BIBTEX_TYPES.get(kind, kind)
+        return kind if kind in STANDARD_TYPES else "misc"
+
+    def venue_field(self, paper: PaperView, kind: str) -> str:
+        chosen = _source(paper).get("venue_field")
+        if chosen in ("journal", "journaltitle"):
+            chosen = None  # follow the dialect
+        if chosen:
+            return chosen
+        if kind == "article":
+            return "journaltitle" if self.options.biblatex else "journal"
+        if kind in ("inproceedings", "incollection", "inbook", "conference"):
+            return "booktitle"
+        if kind in ("phdthesis", "mastersthesis", "thesis"):
+            return "institution" if self.options.biblatex else "school"
+        if kind in ("techreport", "report"):
+            return "institution"
+        return "howpublished" if not self.options.biblatex else "organization"
+
+    def entry(self, paper: PaperView) -> Entry:
+        kind = self.entry_type(paper)
+        fields: list[tuple[str, str]] = []
+
+        def add(name: str, value: str) -> None:
+            if value:
+                fields.append((name, value))
+
+        add("title", self.field(paper, "title", paper.title, protect=True))
+        add("author", " and ".join(self.name(a) for a in paper.authors))
+        if self.options.biblatex and paper.year is not None and "date" not in paper.extra:
+            add("date", f"{paper.year:04d}" + (f"-{paper.month:02d}" if paper.month else ""))
+        elif paper.year is not None:
+            add("year", str(paper.year))
+            if paper.month:
+                add("month", MONTHS[paper.month - 1])
+        if paper.venue:
+            name = self.venue_field(paper, kind)
+            add(name, self.field(paper, name, paper.venue, protect=True))
+        from_bibtex = isinstance(paper.extra.get("_bibtex"), dict)
+        for name in ("volume", "number", "pages"):
+            value = getattr(paper, name)  # kept as written when it came from BibTeX
+            add(name, self.encode(value) if from_bibtex else self.plain(value))
+        add("publisher", self.field(paper, "publisher", paper.publisher))
+        add("isbn", paper.isbn)
+        add("doi", paper.doi)
+        if paper.arxiv_id:
+            add("eprint", paper.arxiv_id)
+            if self.options.biblatex:
+                add("eprinttype", "arxiv")
+            else:
+                add("archiveprefix", "arXiv")
+        add("url", paper.url)
+        add("abstract", self.field(paper, "abstract", paper.abstract))
+        taken = {name for name, _ in fields} | {"eprinttype", "archiveprefix", "eprint"}
+        for name, value in paper.extra.items():
+            name = name.lower()
+            if isinstance(value, dict) or name in taken or not _FIELD_NAME.match(name):
+                continue  # a dict is readinglist's own note, never a field
+            if isinstance(value, list):
+                value = "; ".join(str(v) for v in value)
+            if not isinstance(value, str | int | float) or value == "":
+                continue
+            add(name, self.encode(str(value)) if from_bibtex else self.plain(str(value)))
+            taken.add(name)
+        if self.options.with_notes:
+            add("keywords", self.plain(", ".join(paper.tags)))
+            notes = "\n\n".join(n.body for n in paper.notes)
+            add("annote", self.plain(notes))
+            if paper.rating:
+                add("rating", str(paper.rating))
+            add("readstatus", paper.status)
+        return Entry(kind, paper.key, [Field(name, "{" + value + "}") for name, value in fields])
+
+
+def write_bibtex(papers: Iterable[PaperView], stream: TextIO, options: BibtexOptions) -> int:
+    writer = _Writer(options)
+    count = 0
+    for paper in papers:
+        library = Library([writer.entry(paper)])
+        stream.write(bibtexparser.write_string(library, unparse_stack=[]))
+        count += 1
+    return count

@@ -1,0 +1,43 @@
+"""Small pieces every exporter needs: links, star ratings, Markdown escaping."""
+
+from __future__ import annotations
+
+import re
+
+from readinglist.domain.views import PaperView
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
+STATUS_TITLES = {
+    "to-read": "To read",
+    "reading": "Reading",
+    "read": "Read",
+    "unread": "Unread",
+    "abandoned": "Abandoned",
+}
+
+
+def links(paper: PaperView) -> list[tuple[str, str]]:
+    found = []
+    if paper.doi:
+        found.append(("DOI", f"https://doi.org/{paper.doi}"))
+    if paper.arxiv_id:
+        found.append(("arXiv", f"https://arxiv.org/abs/{paper.arxiv_id}"))
+    if paper.url and not paper.url.startswith(("https://doi.org/", "https://arxiv.org/abs/")):
+        found.append(("Link", paper.url))
+    if paper.code_url:
+        found.append(("Code", paper.code_url))
+    return found
+
+
+def stars(rating: int) -> str:
+    return "★" * rating + "☆" * (5 - rating)
+
+
+def md(text: str) -> str:
+    """Text shown as is in Markdown (no accidental emphasis, links or headings)."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+
+
+def tag_word(tag: str) -> str:
+    """'to skim' -> 'to-skim': a tag as one word, as Obsidian wants it."""
+    return re.sub(r"[^\w/-]+", "-", tag.strip()).strip("-") or "tag"

@@ -1,0 +1,80 @@
+"""RIS, written by rispy."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, TextIO
+
+import rispy
+
+from readinglist.domain.views import PaperView
+
+TYPES = {
+    "article": "JOUR",
+    "inproceedings": "CPAPER",
+    "conference": "CPAPER",
+    "book": "BOOK",
+    "incollection": "CHAP",
+    "inbook": "CHAP",
+    "phdthesis": "THES",
+    "mastersthesis": "THES",
+    "thesis": "THES",
+    "techreport": "RPRT",
+    "report": "RPRT",
+    "online": "ELEC",
+    "unpublished": "UNPB",
+    "patent": "PAT",
+    "dataset": "DATA",
+}
+
+
+def record(paper: PaperView, with_notes: bool = False) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "type_of_reference": TYPES.get(paper.entry_type, "GEN"),
+        "id": paper.key,
+        "title": paper.title,
+        "authors": [
+            a.literal
+            or ", ".join(p for p in (f"{a.particle} {a.family}".strip(), a.given, a.suffix) if p)
+            for a in paper.authors
+        ],
+    }
+    if paper.year is not None:
+        data["year"] = str(paper.year)
+        if paper.month:
+            data["date"] = f"{paper.year}/{paper.month:02d}"
+    first, _, last = paper.pages.replace("–", "--").partition("--")
+    optional = {
+        "secondary_title": paper.venue,
+        "volume": paper.volume,
+        "number": paper.number,
+        "start_page": first,
+        "end_page": last,
+        "publisher": paper.publisher,
+        "doi": paper.doi,
+        "abstract": paper.abstract,
+    }
+    data.update({k: v for k, v in optional.items() if v})
+    urls = [
+        u
+        for u in (paper.url, f"https://arxiv.org/abs/{paper.arxiv_id}" if paper.arxiv_id else "")
+        if u
+    ]
+    if urls:
+        data["urls"] = urls
+    if paper.tags:
+        data["keywords"] = list(paper.tags)
+    if with_notes and paper.notes:
+        data["notes"] = [n.body for n in paper.notes]
+    return data
+
+
+class _Writer(rispy.RisWriter):
+    def set_header(self, count: int) -> str:
+        return ""  # rispy numbers records ('1.') by default; RIS needs no such line
+
+
+def write_ris(papers: Iterable[PaperView], stream: TextIO, with_notes: bool = False) -> int:
+    records = [record(p, with_notes) for p in papers]
+    stream.write(rispy.dumps(records, implementation=_Writer))
+    return len(records)
