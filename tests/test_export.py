@@ -103,7 +103,7 @@ def test_markdown_is_a_readable_document(library, tricky):
     scope = ExportScope(list_name="Thesis background")
     text = export(library, "markdown", scope, abstracts=True)
     tokens = MarkdownIt("commonmark").parse(text)
-    assert [t.content for t in tokens if t.type == "inline"][0] == "Thesis background"
+    assert next(t.content for t in tokens if t.type == "inline") == "Thesis background"
     items = [t for t in tokens if t.type == "list_item_open"]
     assert len(items) == 2
     assert text.index("凯撒") < text.index("Gödel")  # the list's own order

@@ -142,6 +142,8 @@ class _Writer:
 
     def entry_type(self, paper: PaperView) -> str:
         kind = paper.entry_type.lower()
+        if _source(paper) or "_bibtex" in paper.extra:
+            return kind  # the file's own type, even one a style does not know
         if self.options.biblatex:
             return kind if kind in BIBLATEX_TYPES else "misc"
         kind = BIBTEX_TYPES.get(kind, kind)
@@ -210,11 +212,13 @@ class _Writer:
             taken.add(name)
         if self.options.with_notes:
             add("keywords", self.plain(", ".join(paper.tags)))
-            notes = "\n\n".join(n.body for n in paper.notes)
-            add("annote", self.plain(notes))
+            notes = "\n\n".join(n.body.strip() for n in paper.notes)
+            # line by line: a Markdown note keeps its shape
+            add("annote", "\n".join(self.encode(escape_latex(row)) for row in notes.splitlines()))
             if paper.rating:
                 add("rating", str(paper.rating))
-            add("readstatus", paper.status)
+            if paper.status != "unread":
+                add("readstatus", paper.status)
         return Entry(kind, paper.key, [Field(name, "{" + value + "}") for name, value in fields])
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any, TextIO
 
@@ -66,7 +67,28 @@ def record(paper: PaperView, with_notes: bool = False) -> dict[str, Any]:
         data["keywords"] = list(paper.tags)
     if with_notes and paper.notes:
         data["notes"] = [n.body for n in paper.notes]
+    _extras(paper, data)
     return data
+
+
+_KNOWN = set(rispy.TAG_KEY_MAPPING.values()) - {"type_of_reference", "unknown_tag"}
+_TAG = re.compile(r"^[A-Z][A-Z0-9]$")
+
+
+def _extras(paper: PaperView, data: dict[str, Any]) -> None:
+    """Fields a RIS import kept verbatim go back out under their own tags."""
+    unknown: dict[str, list[str]] = {}
+    for name, value in paper.extra.items():
+        if isinstance(value, dict):
+            continue
+        if name in _KNOWN and name not in data:
+            data[name] = value
+        elif _TAG.match(name) and isinstance(value, list):
+            unknown[name] = [str(v) for v in value]
+    if unknown:
+        data["unknown_tag"] = unknown
+    if paper.extra.get("ris_type"):
+        data["type_of_reference"] = paper.extra["ris_type"]
 
 
 class _Writer(rispy.RisWriter):

@@ -243,12 +243,27 @@ def _draft(
     _arxiv(draft, fields)
     keywords = fields.pop("keywords", "")
     draft.tags = [latex_to_text(k) for k in re.split(r"[,;]", keywords) if k.strip()]
+    _personal(draft, fields)
     # The other fields are LaTeX source, written back as they are.
     source: dict[str, object] = {"latex": latex} if latex else {}
     if venue_field:
         source["venue_field"] = venue_field
     draft.extra = {**fields, "_bibtex": source}
     return draft
+
+
+def _personal(draft: PaperDraft, fields: dict[str, str]) -> None:
+    """A reader's own fields, as readinglist ('export --with-notes') and JabRef write them."""
+    annote = fields.pop("annote", "")
+    if annote.strip():  # decoded line by line: a Markdown note keeps its shape
+        rows = [latex_to_text(row) if "\\" in row else row.strip() for row in annote.splitlines()]
+        draft.notes = ["\n".join(rows).strip()]
+    status = fields.get("readstatus", "").strip().lower()
+    if status in ("unread", "to-read", "reading", "read", "abandoned"):
+        draft.status = fields.pop("readstatus").strip().lower()
+    rating = fields.get("rating", "").strip()
+    if rating.isdigit() and 0 <= int(rating) <= 5:
+        draft.rating = int(fields.pop("rating"))
 
 
 def _dates(draft: PaperDraft, fields: dict[str, str], warn) -> None:

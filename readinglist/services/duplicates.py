@@ -53,6 +53,7 @@ class KnownPapers:
         self.by_title: dict[str, list[int]] = {}
         self.by_author_year: dict[tuple[str, int | None], list[int]] = {}
         self.papers: dict[int, _Known] = {}
+        # casefolded: BibTeX cannot tell 'Chen_2017' from 'chen_2017', so neither do we
         self.keys: set[str] = set()
         self.resolved: dict[int, int] = {}
         # Entries of this import that came with their own citation key: two of them are two
@@ -82,12 +83,15 @@ class KnownPapers:
             if row.id not in ours:
                 self.remember(row.id, row.key, row._mapping, first_authors.get(row.id))
 
+    def key_taken(self, key: str) -> bool:
+        return key.casefold() in self.keys
+
     def placeholder(self) -> int:
         self._placeholders += 1
         return -self._placeholders
 
     def remember(self, paper_id: int, key: str, row: Any, first: AuthorName | None) -> None:
-        self.keys.add(key)
+        self.keys.add(key.casefold())
         self.papers[paper_id] = _Known(row["title_norm"], row["year"], author_key(first))
         if row["doi"]:
             self.by_doi.setdefault(row["doi"], paper_id)

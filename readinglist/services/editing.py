@@ -80,8 +80,8 @@ def set_fields(session: Session, paper_id: int, patch: dict[str, Any]) -> Change
             raise InvalidValue("a citation key of digits only would read as a paper number")
         if any(c.isspace() or c in ',{}"#%' for c in values["key"]):
             raise InvalidValue('a citation key cannot hold spaces or any of , { } " # %')
-        clash = session.execute(
-            select(P.id).where(P.key == values["key"], P.id != paper_id)
+        clash = session.execute(  # BibTeX does not tell keys apart by case
+            select(P.id).where(func.lower(P.key) == values["key"].lower(), P.id != paper_id)
         ).scalar()
         if clash is not None:
             raise NameTaken(f"citation key {values['key']!r} is taken by paper {clash}")

@@ -238,7 +238,7 @@ def _import_batch(
             continue
         key = make_unique(
             wanted or suggest_key(draft.authors, row["year"], row["title"]),
-            known.keys.__contains__,
+            known.key_taken,
         )
         if wanted and key != wanted:
             report.problems.append(
