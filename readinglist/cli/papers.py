@@ -103,9 +103,20 @@ def import_(
                     else ""
                 )
             )
+        for report in reports:
+            for duplicate in report.duplicates:
+                where = f"{report.source}:{duplicate.line}" if duplicate.line else report.source
+                filled = f"; filled {', '.join(duplicate.filled)}" if duplicate.filled else ""
+                target = f"paper {duplicate.paper_id}" if duplicate.paper_id > 0 else "an entry"
+                click.echo(
+                    f"duplicate: {where}: same {duplicate.reason} as {target}{filled}", err=True
+                )
         for problem in problems:
             where = f"{problem.source}:{problem.line}" if problem.line else problem.source
-            click.echo(f"{problem.severity}: {where}: {problem.message}", err=True)
+            message = problem.message
+            if not message.startswith(f"{problem.source}:"):  # the file's name is said once
+                message = f"{where}: {message}"
+            click.echo(f"{problem.severity}: {message}", err=True)
     if failures or any(r.errors for r in reports):
         sys.exit(1)
 

@@ -62,3 +62,7 @@ class ParseResult:
     problems: list[Problem] = field(default_factory=list)
     format: str = ""
     encoding: str = "utf-8"
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]

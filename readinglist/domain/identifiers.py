@@ -11,7 +11,7 @@ _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNOREC
 _ARXIV_NEW = re.compile(r"(?<![\d.])(\d{4}\.\d{4,5})(v\d+)?(?![\d])")
 _ARXIV_OLD = re.compile(r"\b([a-z][a-z.\-]+/\d{7})(v\d+)?\b", re.IGNORECASE)
 _ARXIV_PREFIX = re.compile(
-    r"^(?:arxiv:\s*|https?://(?:www\.)?arxiv\.org/(?:abs|pdf)/)", re.IGNORECASE
+    r"^(?:arxiv:\s*|(?:https?://)?(?:www\.|export\.)?arxiv\.org/(?:abs|pdf)/)", re.IGNORECASE
 )
 _ARXIV_IN_TEXT = re.compile(
     r"(?:arxiv[:\s]\s*|arxiv\.org/(?:abs|pdf)/)(\d{4}\.\d{4,5}|[a-z][a-z.\-]+/\d{7})(?:v\d+)?",
@@ -36,7 +36,7 @@ def normalize_doi(text: str) -> str:
 
 def normalize_arxiv_id(text: str) -> str:
     """'arXiv:1706.03762v5' -> '1706.03762' (versions are one paper); '' when not an id."""
-    value = _ARXIV_PREFIX.sub("", text.strip()).rstrip(_TRAILING_PUNCT)
+    value = _ARXIV_PREFIX.sub("", text.strip()).rstrip(_TRAILING_PUNCT).removesuffix(".pdf")
     match = _ARXIV_NEW.fullmatch(value)
     if match:
         return match.group(1) if _plausible_new_id(match.group(1)) else ""

@@ -12,8 +12,69 @@ from functools import lru_cache
 
 from pylatexenc.latex2text import LatexNodes2Text
 
-_NEEDS_PARSER = re.compile(r"[\\$~]|--|``|''")
-_converter = LatexNodes2Text(math_mode="text", keep_comments=False, strict_latex_spaces=False)
+_NEEDS_PARSER = re.compile(r"[\\$~%]|--|``|''")
+_UNESCAPED_PERCENT = re.compile(r"(?<!\\)%")
+
+
+def _contexts():
+    """pylatexenc's own tables, plus what bibliographies use and they lack (\\TeX, \\mbox,
+    \\texttt, \\href…): an unknown macro would otherwise take its argument with it."""
+    from pylatexenc.latex2text import MacroTextSpec
+    from pylatexenc.latex2text import get_default_latex_context_db as text_defaults
+    from pylatexenc.latexwalker import get_default_latex_context_db as walker_defaults
+    from pylatexenc.macrospec import MacroSpec
+
+    keep_argument = (
+        "texttt",
+        "textsf",
+        "textrm",
+        "textup",
+        "textmd",
+        "textnormal",
+        "textsc",
+        "textsl",
+        "mbox",
+        "hbox",
+        "text",
+        "mathrm",
+        "mathit",
+        "mathbf",
+        "mathsf",
+        "mathtt",
+        "NoCaseChange",
+        "MakeUppercase",
+        "MakeLowercase",
+        "ensuremath",
+    )
+    words = {
+        "TeX": "TeX",
+        "LaTeX": "LaTeX",
+        "LaTeXe": "LaTeX2e",
+        "BibTeX": "BibTeX",
+        "XeTeX": "XeTeX",
+        "LuaTeX": "LuaTeX",
+        "textless": "<",
+        "textgreater": ">",
+        "textbar": "|",
+        "textbackslash": "\\",
+        "textunderscore": "_",
+    }
+    text = [MacroTextSpec(name, simplify_repl="%s") for name in keep_argument]
+    text += [MacroTextSpec(name, simplify_repl=value) for name, value in words.items()]
+    text.append(MacroTextSpec("href", simplify_repl="%(2)s"))
+    walker = [MacroSpec(name, "{") for name in keep_argument]
+    walker += [MacroSpec(name, "") for name in words]
+    walker.append(MacroSpec("href", "{{"))
+    walker_db, text_db = walker_defaults(), text_defaults()  # fresh copies, ours to extend
+    walker_db.add_context_category("readinglist", macros=walker, prepend=True)
+    text_db.add_context_category("readinglist", macros=text, prepend=True)
+    return walker_db, text_db
+
+
+_walker_context, _text_context = _contexts()
+_converter = LatexNodes2Text(
+    latex_context=_text_context, math_mode="text", keep_comments=False, strict_latex_spaces=False
+)
 
 
 def _squash(text: str) -> str:
@@ -27,8 +88,10 @@ def latex_to_text(value: str) -> str:
         return _squash(value.replace("{", "").replace("}", ""))
     # \ocirc is the usual user macro for the ring accent in Czech names (Franc{\ocirc{u}}).
     value = value.replace("\\ocirc", "\\r").replace("\\textasciicircum{}", "^")
+    # In a BibTeX value '%' is text, not the start of a LaTeX comment.
+    value = _UNESCAPED_PERCENT.sub(r"\\%", value)
     try:
-        return _squash(_converter.latex_to_text(value))
+        return _squash(_converter.latex_to_text(value, latex_context=_walker_context))
     except Exception:  # pylatexenc is lenient, but never let odd input stop an import
         return _squash(value.replace("{", "").replace("}", ""))
 

@@ -31,6 +31,10 @@ class ImportRun(SQLModel, table=True):
     added: int = 0
     duplicates: int = 0
     failed: int = 0
+    # What merging duplicates changed in existing papers, so that undo takes back exactly that.
+    merges: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
 
 
 class Paper(SQLModel, table=True):

@@ -22,8 +22,17 @@ _KEY_LINE = re.compile(
 _NOISE = re.compile(r"\s*(▽ More|△ Less)\s*")
 
 
+_LABEL = re.compile(r"^\s*(Title|Authors?)\s*:", re.IGNORECASE)
+
+
 def looks_like_arxiv_listing(text: str) -> bool:
-    return sum(1 for line in text.splitlines() if _ID_LINE.match(line)) >= 1
+    """An 'arXiv:…' line followed closely by 'Title:' or 'Authors:': a line of running text
+    that merely starts with an arXiv id is not a listing."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    return any(
+        _ID_LINE.match(line) and any(_LABEL.match(after) for after in lines[i + 1 : i + 4])
+        for i, line in enumerate(lines)
+    )
 
 
 def _authors(text: str) -> list:

@@ -82,6 +82,17 @@ def _give_keyless_entries_a_key(text: str, lines: list[int]) -> str:
     return "\n".join(rows)
 
 
+_KEYLESS = re.compile(r"^\s*@\s*\w+\s*[{(]\s*[^\s,={}()]+\s*=")
+
+
+def _is_keyless(block: ParsingFailedBlock) -> bool:
+    """'@book{title = …}': the first thing inside is a field, not a key. A key followed by a
+    field without its comma ('@article{smith2020 title=…') is a different mistake."""
+    return "Expected comma after entry key, but found =" in _reason(block) and bool(
+        _KEYLESS.match(block.raw or "")
+    )
+
+
 def _failure(block: ParsingFailedBlock, source: str) -> Problem:
     line = block.start_line + 1 if block.start_line is not None else None
     first = block.raw.strip().splitlines()[0][:60] if block.raw and block.raw.strip() else ""
@@ -108,9 +119,7 @@ def parse_bibtex(text: str, source: str = "<bibtex>") -> ParseResult:
     prepared = _hide_comment_lines(text.lstrip("\ufeff"))
     library = bibtexparser.parse_string(prepared, parse_stack=[])
     keyless = [
-        b.start_line
-        for b in library.failed_blocks
-        if b.start_line is not None and "after entry key" in _reason(b)
+        b.start_line for b in library.failed_blocks if b.start_line is not None and _is_keyless(b)
     ]
     if keyless:
         prepared = _give_keyless_entries_a_key(prepared, keyless)
@@ -121,6 +130,17 @@ def parse_bibtex(text: str, source: str = "<bibtex>") -> ParseResult:
         if isinstance(block, String):
             evaluated = evaluate(str(block.value), macros)
             macros[block.key.strip().lower()] = evaluated.text
+            line = block.start_line + 1 if block.start_line is not None else None
+            result.problems.extend(
+                Problem(
+                    source,
+                    line,
+                    f"@string {block.key.strip()!r} uses the undefined "
+                    f"string {word!r}; that part is left out",
+                    "warning",
+                )
+                for word in evaluated.undefined
+            )
         elif isinstance(block, Entry):
             entries.append(block)
         elif isinstance(block, DuplicateBlockKeyBlock | DuplicateFieldKeyBlock):
@@ -180,16 +200,19 @@ def _evaluated_fields(
                 )
             )
         if name in fields:
+            copy = 2
+            while f"{name}_{copy}" in fields:
+                copy += 1
             problems.append(
                 Problem(
                     source,
                     line,
-                    f"field {name!r} appears twice in {entry.key.strip()!r}; the first is "
-                    f"used, the second kept as {name + '_2'!r}",
+                    f"field {name!r} appears again in {entry.key.strip()!r}; the first is "
+                    f"used, this one kept as {name}_{copy!s}",
                     "warning",
                 )
             )
-            name += "_2"
+            name = f"{name}_{copy}"
         if evaluated.text.strip() or not evaluated.undefined:
             fields[name] = evaluated.text
     return fields
@@ -267,8 +290,8 @@ def _personal(draft: PaperDraft, fields: dict[str, str]) -> None:
 
 
 def _dates(draft: PaperDraft, fields: dict[str, str], warn) -> None:
-    year_text = fields.pop("year", "").strip()
-    month_text = fields.pop("month", "").strip()
+    year_text = fields.pop("year", "").strip().strip("{}").strip()  # year = {{2020}}
+    month_text = fields.pop("month", "").strip().strip("{}").strip()
     date_text = fields.get("date", "").strip()
     if date_text:
         match = _DATE.match(date_text)

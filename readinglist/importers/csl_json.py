@@ -9,6 +9,7 @@ from typing import Any
 
 from readinglist.domain.drafts import PaperDraft, ParseResult, Problem
 from readinglist.domain.identifiers import find_arxiv_ids, normalize_arxiv_id, normalize_doi
+from readinglist.domain.names import parse_name
 from readinglist.domain.values import AuthorName
 
 FORMAT = "csl-json"
@@ -116,8 +117,70 @@ def csl_date(value: Any) -> tuple[int | None, int | None]:
     return None, None
 
 
-def _draft(item: dict[str, Any], line: int) -> PaperDraft:
+_MARKUP = re.compile(r"</?(i|b|sup|sub|span)\b[^>]*>", re.IGNORECASE)
+# Zotero's own JSON (not CSL): itemType, creators, date, publicationTitle, citationKey.
+_ZOTERO_TYPES = {
+    "journalArticle": "article-journal",
+    "conferencePaper": "paper-conference",
+    "book": "book",
+    "bookSection": "chapter",
+    "thesis": "thesis",
+    "report": "report",
+    "webpage": "webpage",
+    "preprint": "article",
+}
+
+
+def _from_zotero(item: dict[str, Any]) -> dict[str, Any]:
+    """The few names that differ, so that a Zotero export is read rather than half-lost."""
     item = dict(item)
+    if "itemType" in item:
+        item.setdefault("type", _ZOTERO_TYPES.get(item.pop("itemType"), "article"))
+    creators = item.pop("creators", None)
+    if isinstance(creators, list):
+        item.setdefault(
+            "author",
+            [
+                {"literal": c["name"]}
+                if c.get("name")
+                else {"family": c.get("lastName", ""), "given": c.get("firstName", "")}
+                for c in creators
+                if isinstance(c, dict) and c.get("creatorType", "author") == "author"
+            ],
+        )
+    if "date" in item and "issued" not in item:
+        item["issued"] = {"raw": str(item.pop("date"))}
+    for zotero, csl in (
+        ("publicationTitle", "container-title"),
+        ("citationKey", "citation-key"),
+        ("abstractNote", "abstract"),
+        ("pages", "page"),
+        ("url", "URL"),
+    ):
+        if zotero in item and csl not in item:
+            item[csl] = item.pop(zotero)
+    return item
+
+
+def _authors(value: Any, problems: list[str]) -> list[AuthorName]:
+    if isinstance(value, dict):
+        value = [value]
+    if isinstance(value, str):
+        value = [part for part in re.split(r"\s+and\s+|;", value) if part.strip()]
+    if not isinstance(value, list):
+        problems.append("'author' is not a list of names; kept as it is")
+        return []
+    names = []
+    for person in value:
+        if isinstance(person, dict):
+            names.append(csl_name(person))
+        elif isinstance(person, str) and person.strip():
+            names.append(parse_name(person))
+    return names
+
+
+def _draft(item: dict[str, Any], line: int, source: str, problems: list[Problem]) -> PaperDraft:
+    item = _from_zotero(item) if "itemType" in item or "creators" in item else dict(item)
     kind = _text(item.pop("type", ""))
     draft = PaperDraft(line=line, entry_type=_TYPES.get(kind, "misc"))
     if kind and kind not in _TYPES:
@@ -128,8 +191,13 @@ def _draft(item: dict[str, Any], line: int) -> PaperDraft:
     elif ident:
         item["csl_id"] = ident
     draft.key = _text(item.pop("citation-key", "")) or draft.key
-    draft.authors = [csl_name(p) for p in item.pop("author", []) or [] if isinstance(p, dict)]
-    draft.title = _text(item.pop("title", ""))
+    notes: list[str] = []
+    raw_authors = item.pop("author", [])
+    draft.authors = _authors(raw_authors, notes)
+    if notes:
+        item["author"] = raw_authors
+    problems.extend(Problem(source, line, note, "warning") for note in notes)
+    draft.title = " ".join(_MARKUP.sub("", _text(item.pop("title", ""))).split())
     draft.abstract = _text(item.pop("abstract", ""))
     draft.venue = _text(item.pop("container-title", "")) or _text(item.pop("event-title", ""))
     draft.year, draft.month = csl_date(item.pop("issued", None))
@@ -166,5 +234,5 @@ def parse_csl_json(text: str, source: str = "<csl-json>") -> ParseResult:
         if not isinstance(item, dict):
             result.problems.append(Problem(source, line, "an item that is not a JSON object"))
             continue
-        result.entries.append(_draft(item, line))
+        result.entries.append(_draft(item, line, source, result.problems))
     return result

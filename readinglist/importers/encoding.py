@@ -87,6 +87,14 @@ def _looks_double_byte_chinese(data: bytes) -> bool:
     return True
 
 
+def _valid_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def decode_bytes(data: bytes, forced: str | None = None) -> Decoded:
     if forced:
         name = codec_name(forced)
@@ -113,6 +121,15 @@ def decode_bytes(data: bytes, forced: str | None = None) -> Decoded:
         if match:
             declared = match.group(1).decode("ascii", "replace")
             name = codec_name(declared)
+            if name and name != "utf-8" and not data.isascii() and _valid_utf8(data):
+                return Decoded(
+                    data.decode("utf-8"),
+                    "utf-8",
+                    [
+                        f"the file declares {declared}, but its bytes are valid UTF-8 with "
+                        "accented letters; read as UTF-8 (use --encoding to insist)"
+                    ],
+                )
             if name:
                 return _with_replacements(data, name, f"the file declares {declared}")
     try:

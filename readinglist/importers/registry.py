@@ -46,6 +46,9 @@ def detect_format(text: str, filename: str = "") -> str:
 
 
 def parse_text(text: str, source: str, format: str | None = None) -> ParseResult:
+    text = text.replace("\r\n", "\n").replace("\r", "\n")  # old Macs ended lines with CR
+    if _looks_binary(text):
+        raise UnsupportedFormat(f"{source}: this is not a text file (it holds binary data)")
     chosen = format or detect_format(text, source)
     parser = PARSERS.get(chosen)
     if parser is None:
@@ -55,7 +58,37 @@ def parse_text(text: str, source: str, format: str | None = None) -> ParseResult
                 "use --format text to read it as pasted text anyway"
             )
         raise UnsupportedFormat(f"unknown format {chosen!r}; known: {', '.join(PARSERS)}")
-    return parser(text, source)
+    result = parser(text, source)
+    result.problems.extend(_other_formats(text, source, chosen))
+    if not result.entries and text.strip() and not result.errors:
+        result.problems.append(Problem(source, None, f"no papers found in this {chosen} text"))
+    return result
+
+
+def _looks_binary(text: str) -> bool:
+    sample = text[:8000]
+    if "\x00" in sample:
+        return True
+    control = sum(1 for c in sample if ord(c) < 32 and c not in "\n\t\f\v")
+    return bool(sample) and control / len(sample) > 0.05
+
+
+def _other_formats(text: str, source: str, chosen: str) -> list[Problem]:
+    """A file that mixes formats is read as one of them; the others are not lost in silence."""
+    found = []
+    for name, pattern in (("bibtex", _BIBTEX), ("ris", _RIS)):
+        match = pattern.search(text)
+        if name != chosen and match and not (chosen == "wos" and name == "ris"):
+            line = text.count("\n", 0, match.start()) + 1
+            found.append(
+                Problem(
+                    source,
+                    line,
+                    f"this {chosen} file also holds {name} from this line "
+                    f"on, which was not read; import it again with --format {name}",
+                )
+            )
+    return found
 
 
 def parse_file(path: Path, format: str | None = None, encoding: str | None = None) -> ParseResult:

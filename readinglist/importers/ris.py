@@ -90,12 +90,24 @@ def _first(record: dict[str, Any], *names: str) -> str:
     return ""
 
 
+_US_DATE = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
+_ANY_YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|2[01]\d\d)(?!\d)")
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+
 def _date(text: str) -> tuple[int | None, int | None]:
-    match = _DATE.match(text)
-    if not match:
-        return None, None
-    month = int(match.group(2)) if match.group(2) else None
-    return int(match.group(1)), month if month and 1 <= month <= 12 else None
+    """'2013/07/22', '1948/07//', '05/17/2019', '2017 May', 'Spring 2018' -> (year, month)."""
+    year = month = None
+    if (match := _DATE.match(text)) and int(match.group(1)) > 0:
+        year, month = int(match.group(1)), int(match.group(2)) if match.group(2) else None
+    elif match := _US_DATE.match(text):
+        year, month = int(match.group(3)), int(match.group(1))
+    elif match := _ANY_YEAR.search(text):
+        year = int(match.group(1))
+    if year is not None and month is None:
+        lowered = text.lower()
+        month = next((i for i, m in enumerate(_MONTHS, 1) if re.search(rf"\b{m}", lowered)), None)
+    return year, month if month and 1 <= month <= 12 else None
 
 
 _TYPE_WORDS = (
@@ -167,6 +179,29 @@ def _draft(record: dict[str, Any], line: int) -> PaperDraft:
     return draft
 
 
+_TAG_LINE = re.compile(r"^([A-Z][A-Z0-9])  - ?(.*)$", re.MULTILINE)
+
+
+def _keep_repeats(text: str, draft: PaperDraft, source: str, line: int, problems) -> None:
+    """rispy keeps the first of a repeated one-value tag (a second TI, several AD lines);
+    the others are kept too, under the tag's own name."""
+    values: dict[str, list[str]] = {}
+    for tag, value in _TAG_LINE.findall(text):
+        values.setdefault(tag, []).append(value.strip())
+    for tag, found in values.items():
+        if len(found) > 1 and tag not in rispy.LIST_TYPE_TAGS and tag not in ("TY", "ER"):
+            draft.extra[tag] = found
+            problems.append(
+                Problem(
+                    source,
+                    line,
+                    f"tag {tag} appears {len(found)} times; the "
+                    f"first is used and all are kept as {tag}",
+                    "warning",
+                )
+            )
+
+
 def parse_ris(text: str, source: str = "<ris>") -> ParseResult:
     result = ParseResult(format=FORMAT)
     found = records(text.lstrip("\ufeff"))
@@ -179,5 +214,7 @@ def parse_ris(text: str, source: str = "<ris>") -> ParseResult:
             result.problems.append(Problem(source, line, f"could not read this record: {error}"))
             continue
         for record in parsed:
-            result.entries.append(_draft(record, line))
+            draft = _draft(record, line)
+            _keep_repeats(record_text, draft, source, line, result.problems)
+            result.entries.append(draft)
     return result

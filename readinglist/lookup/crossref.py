@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import quote
 
 from readinglist.domain.drafts import PaperDraft
 from readinglist.domain.identifiers import normalize_doi
@@ -62,7 +63,7 @@ def parse_work(message: dict[str, Any]) -> PaperDraft:
 
 def fetch_crossref(http: Http, doi: str) -> PaperDraft | None:
     """The work, or None when Crossref does not know the DOI (it may be DataCite's)."""
-    response = http.get(f"{http.endpoints.crossref}/{doi}")
+    response = http.get(f"{http.endpoints.crossref}/{quote(doi, safe='/')}")
     if response.status_code == 404:
         return None
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from readinglist.domain.drafts import PaperDraft
 from readinglist.domain.identifiers import normalize_arxiv_id, normalize_doi
@@ -69,7 +70,7 @@ def parse_doi_record(attributes: dict[str, Any]) -> PaperDraft:
 
 
 def fetch_datacite(http: Http, doi: str) -> PaperDraft | None:
-    response = http.get(f"{http.endpoints.datacite}/{doi}")
+    response = http.get(f"{http.endpoints.datacite}/{quote(doi, safe='/')}")
     if response.status_code == 404:
         return None
     try:

@@ -75,12 +75,14 @@ class KnownPapers:
             first_authors[row.paper_id] = AuthorName(family=row.family, literal=row.literal)
         ours = set(self.resolved.values())
         for row in session.execute(
-            select(P.id, P.key, P.doi, P.arxiv_id, P.title_norm, P.year).where(
+            select(P.id, P.key, P.doi, P.arxiv_id, P.title_norm, P.year, P.deleted_at).where(
                 P.id > self._seen_up_to
             )
         ):
             self._seen_up_to = max(self._seen_up_to, row.id)
-            if row.id not in ours:
+            if row.deleted_at is not None:  # in the trash: its key is taken, nothing more
+                self.keys.add(row.key.casefold())
+            elif row.id not in ours:
                 self.remember(row.id, row.key, row._mapping, first_authors.get(row.id))
 
     def key_taken(self, key: str) -> bool:

@@ -196,6 +196,16 @@ def change_tags(
     return Changes(modified=frozenset(ids), tags=True)
 
 
+def paper_tags(session: Session, paper_id: int) -> list[str]:
+    return list(
+        session.execute(
+            select(T.name)
+            .join(PaperTag.__table__, PT.tag_id == T.id)
+            .where(PT.paper_id == paper_id)
+        ).scalars()
+    )
+
+
 def papers_with_tag(session: Session, tag_id: int) -> list[int]:
     return list(session.execute(select(PT.paper_id).where(PT.tag_id == tag_id)).scalars())
 

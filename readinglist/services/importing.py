@@ -17,7 +17,7 @@ from readinglist.domain.identifiers import normalize_arxiv_id, normalize_doi, no
 from readinglist.domain.models import ImportRun, Note, Paper, utcnow
 from readinglist.domain.values import InvalidValue, ReadingStatus
 from readinglist.services.duplicates import KnownPapers
-from readinglist.services.editing import change_tags, clean_tag, insert_authors
+from readinglist.services.editing import change_tags, clean_tag, insert_authors, paper_tags
 from readinglist.storage.database import Database
 from readinglist.storage.papers import P, enqueue, mark_changed
 
@@ -45,6 +45,8 @@ class ImportReport:
     problems: list[Problem] = field(default_factory=list)
     cancelled: bool = False
     dry_run: bool = False
+    # What merging duplicates changed in papers already there: for undo-import.
+    merges: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Problem]:
@@ -63,6 +65,15 @@ class ImportReport:
             "duplicates": len(self.duplicates),
             "errors": [p.to_json() for p in self.errors],
             "warnings": [p.to_json() for p in self.warnings],
+            "merged": [
+                {
+                    "line": d.line,
+                    "paper_id": d.paper_id,
+                    "reason": d.reason,
+                    "filled": list(d.filled),
+                }
+                for d in self.duplicates
+            ],
             "cancelled": self.cancelled,
             "dry_run": self.dry_run,
             "import_id": None if self.dry_run else self.import_id,
@@ -121,17 +132,30 @@ def _with_alias(extra: dict[str, Any], key: str, alias: str) -> dict[str, Any] |
     return {**extra, "ids": ", ".join([*aliases, alias])}
 
 
-def _fill_stored(
-    session: Session, paper_id: int, row: dict[str, Any], alias: str
-) -> tuple[str, ...]:
+def _merge_stored(
+    session: Session, paper_id: int, row: dict[str, Any], alias: str, tags: list[str]
+) -> dict[str, Any]:
+    """Fill the stored paper's empty fields and add its new tags and alias key; returns what
+    changed, so that undoing the import can take exactly that back."""
     current = session.execute(select(Paper.__table__).where(P.id == paper_id)).mappings().one()
     filled = _fill(current, row)
+    values = dict(filled)
     extra = _with_alias(current["extra"], current["key"], alias)
     if extra is not None:
-        filled["extra"] = extra
-    if filled:
-        session.execute(update(Paper).where(P.id == paper_id).values(**filled))
-    return tuple(k for k in filled if k not in ("title_norm", "extra"))
+        values["extra"] = extra
+    if values:
+        session.execute(update(Paper).where(P.id == paper_id).values(**values))
+    present = {t.casefold() for t in paper_tags(session, paper_id)}
+    new_tags = [t for t in dict.fromkeys(tags) if t.casefold() not in present]
+    if new_tags:
+        change_tags(session, [paper_id], new_tags, [])
+    filled.pop("title_norm", None)
+    return {
+        "paper": paper_id,
+        "fields": filled,
+        "tags": new_tags,
+        "alias": alias if extra is not None else "",
+    }
 
 
 def import_drafts(
@@ -181,6 +205,7 @@ def _record_counts(session: Session, report: ImportReport) -> None:
             added=len(report.added),
             duplicates=len(report.duplicates),
             failed=len(report.errors),
+            merges=report.merges,
         )
     )
 
@@ -229,11 +254,11 @@ def _import_batch(
                 if aliased is not None:
                     earlier.row["extra"] = aliased
             else:
-                filled = _fill_stored(session, paper_id, row, wanted)
-                if tags:
-                    change_tags(session, [paper_id], tags, [])
-                if filled or tags:
+                merge = _merge_stored(session, paper_id, row, wanted, tags)
+                filled = tuple(merge["fields"])
+                if merge["fields"] or merge["tags"] or merge["alias"]:
                     touched.add(paper_id)
+                    report.merges.append(merge)
             report.duplicates.append(Duplicate(draft.line, paper_id, reason, filled))
             continue
         key = make_unique(
@@ -249,7 +274,9 @@ def _import_batch(
                     "warning",
                 )
             )
-        row.update(key=key, added_at=now, updated_at=now, version=1, import_id=report.import_id)
+        # a dry run's import record was rolled back with its first batch: point at nothing
+        import_id = None if dry_run else report.import_id
+        row.update(key=key, added_at=now, updated_at=now, version=1, import_id=import_id)
         placeholder = known.placeholder()
         known.remember(placeholder, key, row, first)
         if wanted:

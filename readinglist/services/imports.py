@@ -5,14 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlmodel import Session
 
 from readinglist.domain.changes import Changes
-from readinglist.domain.models import ImportRun
+from readinglist.domain.drafts import NUMBER_FIELDS
+from readinglist.domain.models import ImportRun, Paper
 from readinglist.domain.values import InvalidValue
-from readinglist.services.editing import move_to_trash
-from readinglist.storage.papers import P
+from readinglist.services.editing import change_tags, move_to_trash, paper_tags
+from readinglist.storage.papers import P, mark_changed
 
 R = ImportRun.__table__.c
 
@@ -70,14 +71,10 @@ def import_history(session: Session) -> list[ImportSummary]:
 
 def undo_import(session: Session, which: int | str) -> Changes:
     text = str(which).strip().lower()
-    if text == "last":  # the newest import that still has papers in the library
-        import_id = session.execute(
-            select(func.max(P.import_id)).where(
-                P.deleted_at.is_(None), P.import_id.in_(select(R.id).where(R.format != "manual"))
-            )
-        ).scalar()
+    if text == "last":
+        import_id = session.execute(select(func.max(R.id)).where(R.format != "manual")).scalar()
         if import_id is None:
-            raise InvalidValue("there is no import with papers left to undo")
+            raise InvalidValue("there is no import to undo")
     elif text.isdigit():
         import_id = session.execute(select(R.id).where(R.id == int(text))).scalar()
         if import_id is None:
@@ -89,6 +86,42 @@ def undo_import(session: Session, which: int | str) -> Changes:
             select(P.id).where(P.import_id == import_id, P.deleted_at.is_(None))
         ).scalars()
     )
-    if not ids:
-        return Changes()
-    return move_to_trash(session, ids)
+    merges = session.execute(select(R.merges).where(R.id == import_id)).scalar() or []
+    changes = move_to_trash(session, ids) if ids else Changes()
+    reverted = _revert_merges(session, merges)
+    return changes | Changes(modified=frozenset(reverted), tags=bool(reverted))
+
+
+def _revert_merges(session: Session, merges: list[dict]) -> list[int]:
+    """Take back what merging duplicates added to existing papers: filled fields (where they
+    still hold the imported value), new tags, alias keys."""
+    touched = []
+    for merge in merges:
+        paper_id = merge["paper"]
+        row = session.execute(select(Paper.__table__).where(P.id == paper_id)).mappings().first()
+        if row is None:
+            continue
+        values = {
+            name: None if name in NUMBER_FIELDS else ""
+            for name, value in merge.get("fields", {}).items()
+            if row[name] == value
+        }
+        if "title" in values:
+            values["title_norm"] = ""
+        alias = merge.get("alias")
+        if alias:
+            aliases = [a.strip() for a in str(row["extra"].get("ids", "")).split(",")]
+            kept = [a for a in aliases if a and a != alias]
+            extra = {k: v for k, v in row["extra"].items() if k != "ids"}
+            values["extra"] = {**extra, "ids": ", ".join(kept)} if kept else extra
+        if values:
+            session.execute(update(Paper).where(P.id == paper_id).values(**values))
+        tags = merge.get("tags", [])
+        present = {t.casefold() for t in paper_tags(session, paper_id)}
+        tags = [t for t in tags if t.casefold() in present]
+        if tags:
+            change_tags(session, [paper_id], [], tags)
+        if values or tags:
+            touched.append(paper_id)
+    mark_changed(session, touched)
+    return touched
