@@ -170,6 +170,9 @@ def _draft(record: dict[str, Any], line: int) -> PaperDraft:
     if urls[1:]:
         record["urls"] = urls[1:]
     draft.tags = [k.strip() for k in record.pop("keywords", []) or [] if k.strip()]
+    ident = str(record.get("id", "")).strip()
+    if re.fullmatch(r"[A-Za-z][\w:.\-+/]{0,99}", ident):  # a citation key, as we export it
+        draft.key = record.pop("id")
     unknown = record.pop("unknown_tag", None) or {}
     extra: dict[str, Any] = {k: v for k, v in record.items() if v not in (None, "", [])}
     extra.update({tag: values for tag, values in unknown.items()})
