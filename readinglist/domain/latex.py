@@ -8,12 +8,13 @@ decoded once.
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 from pylatexenc.latex2text import LatexNodes2Text
 
 _NEEDS_PARSER = re.compile(r"[\\$~%]|--|``|''")
-_UNESCAPED_PERCENT = re.compile(r"(?<!\\)%")
+_UNESCAPED = re.compile(r"(?<!\\)([%&])")
 
 
 def _contexts():
@@ -78,7 +79,8 @@ _converter = LatexNodes2Text(
 
 
 def _squash(text: str) -> str:
-    return " ".join(text.split())
+    """One space between words, and letters composed ('é' as one character, as typed)."""
+    return unicodedata.normalize("NFC", " ".join(text.split()))
 
 
 @lru_cache(maxsize=65536)
@@ -88,8 +90,8 @@ def latex_to_text(value: str) -> str:
         return _squash(value.replace("{", "").replace("}", ""))
     # \ocirc is the usual user macro for the ring accent in Czech names (Franc{\ocirc{u}}).
     value = value.replace("\\ocirc", "\\r").replace("\\textasciicircum{}", "^")
-    # In a BibTeX value '%' is text, not the start of a LaTeX comment.
-    value = _UNESCAPED_PERCENT.sub(r"\\%", value)
+    # In a BibTeX value a bare '%' or '&' is text, not a LaTeX comment or table column.
+    value = _UNESCAPED.sub(r"\\\1", value)
     try:
         return _squash(_converter.latex_to_text(value, latex_context=_walker_context))
     except Exception:  # pylatexenc is lenient, but never let odd input stop an import
@@ -112,9 +114,13 @@ _SPECIALS = {
 _SPECIAL = re.compile(r"[\\{}&%$#_~^]")
 
 
+_LIGATURES = re.compile(r"(?<=-)(?=-)|(?<=`)(?=`)|(?<=')(?=')")
+
+
 def escape_latex(text: str) -> str:
-    """Plain text made safe inside a BibTeX value: & % $ # _ { } and friends escaped."""
-    return _SPECIAL.sub(lambda m: _SPECIALS[m.group(0)], text)
+    """Plain text made safe inside a BibTeX value: & % $ # _ { } and friends escaped, and
+    '--', '``', "''" kept from turning into dashes and quotes."""
+    return _LIGATURES.sub("{}", _SPECIAL.sub(lambda m: _SPECIALS[m.group(0)], text))
 
 
 def text_to_ascii_latex(text: str) -> str:

@@ -17,6 +17,7 @@ import bibtexparser
 from bibtexparser.library import Library
 from bibtexparser.model import Entry, Field
 
+from readinglist.domain.bibtex_names import parse_names
 from readinglist.domain.latex import escape_latex, latex_to_text, text_to_ascii_latex
 from readinglist.domain.values import AuthorName
 from readinglist.domain.views import PaperView
@@ -124,6 +125,12 @@ class _Writer:
             return self.encode(source)  # unchanged since import: its own LaTeX
         return self.plain(text, protect)
 
+    def authors(self, paper: PaperView) -> str:
+        source = _source(paper).get("latex", {}).get("author")
+        if source is not None and tuple(parse_names(source)) == paper.authors:
+            return self.encode(source)  # unchanged since import: the file's own spelling
+        return " and ".join(self.name(a) for a in paper.authors)
+
     def name(self, person: AuthorName) -> str:
         if person.literal:
             return "{" + self.plain(person.literal) + "}"
@@ -151,8 +158,8 @@ class _Writer:
 
     def venue_field(self, paper: PaperView, kind: str) -> str:
         chosen = _source(paper).get("venue_field")
-        if chosen in ("journal", "journaltitle"):
-            chosen = None  # follow the dialect
+        if chosen in ("journal", "journaltitle"):  # the same field, named by the dialect
+            return "journaltitle" if self.options.biblatex else "journal"
         if chosen:
             return chosen
         if kind == "article":
@@ -174,7 +181,7 @@ class _Writer:
                 fields.append((name, value))
 
         add("title", self.field(paper, "title", paper.title, protect=True))
-        add("author", " and ".join(self.name(a) for a in paper.authors))
+        add("author", self.authors(paper))
         if self.options.biblatex and paper.year is not None and "date" not in paper.extra:
             add("date", f"{paper.year:04d}" + (f"-{paper.month:02d}" if paper.month else ""))
         elif paper.year is not None:

@@ -44,7 +44,11 @@ def record(paper: PaperView, with_notes: bool = False) -> dict[str, Any]:
         data["year"] = str(paper.year)
         if paper.month:
             data["date"] = f"{paper.year}/{paper.month:02d}"
-    first, _, last = paper.pages.replace("–", "--").partition("--")
+    pages = paper.pages.replace("–", "--")
+    if re.fullmatch(r"[^\s-]+(?:-[^\s-]+)*--[^\s-]+(?:-[^\s-]+)*", pages):
+        first, _, last = pages.partition("--")
+    else:  # one page, an open range, or text: kept whole
+        first, last = paper.pages, ""
     optional = {
         "secondary_title": paper.venue,
         "volume": paper.volume,
@@ -77,6 +81,8 @@ _TAG = re.compile(r"^[A-Z][A-Z0-9]$")
 
 def _extras(paper: PaperView, data: dict[str, Any]) -> None:
     """Fields a RIS import kept verbatim go back out under their own tags."""
+    if not isinstance(paper.extra.get("_ris"), dict):
+        return  # another format's fields ('date', 'note'…) would be misread under RIS tags
     unknown: dict[str, list[str]] = {}
     for name, value in paper.extra.items():
         if isinstance(value, dict):
@@ -85,10 +91,14 @@ def _extras(paper: PaperView, data: dict[str, Any]) -> None:
             data[name] = value
         elif _TAG.match(name) and isinstance(value, list):
             unknown[name] = [str(v) for v in value]
+            # a repeated one-value tag kept whole: its list holds the first value too
+            data.pop(rispy.TAG_KEY_MAPPING.get(name, ""), None)
     if unknown:
         data["unknown_tag"] = unknown
     if paper.extra.get("ris_type"):
         data["type_of_reference"] = paper.extra["ris_type"]
+    if paper.extra.get("id"):  # the record's own ID comes back; the key follows from the data
+        data["id"] = paper.extra["id"]
 
 
 class _Writer(rispy.RisWriter):

@@ -24,11 +24,12 @@ from bibtexparser.model import (
     String,
 )
 
+from readinglist.domain.bibtex_names import parse_names
 from readinglist.domain.drafts import PaperDraft, ParseResult, Problem
 from readinglist.domain.identifiers import normalize_arxiv_id, normalize_doi
 from readinglist.domain.latex import latex_to_text
 from readinglist.importers.bibtex_crossref import inherit_crossrefs
-from readinglist.importers.bibtex_values import evaluate, month_number, parse_names
+from readinglist.importers.bibtex_values import evaluate, month_number
 
 FORMAT = "bibtex"
 # We report parse failures ourselves, with file and line; bibtexparser's log would repeat them.
@@ -244,7 +245,9 @@ def _draft(
     for name, target in _TEXT_FIELDS.items():
         setattr(draft, target, _text(fields, name, latex))
     if "author" in fields:
-        draft.authors = parse_names(fields.pop("author"))
+        raw = fields.pop("author")
+        draft.authors = parse_names(raw)
+        latex["author"] = raw  # names are subtle ('V{\'a}zques{ de }Parga'): keep the source
     venue_field = None
     for name in _VENUE_FIELDS:
         if name in fields:
@@ -272,6 +275,7 @@ def _draft(
     if venue_field:
         source["venue_field"] = venue_field
     draft.extra = {**fields, "_bibtex": source}
+
     return draft
 
 
@@ -326,4 +330,7 @@ def _arxiv(draft: PaperDraft, fields: dict[str, str]) -> None:
         arxiv_id = normalize_arxiv_id(fields[name])
         if arxiv_id:
             draft.arxiv_id = arxiv_id
+            if name == "eprint":  # export writes these back, in the dialect asked for
+                for used in ("eprint", "archiveprefix", "eprinttype"):
+                    fields.pop(used, None)
             return

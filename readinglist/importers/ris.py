@@ -14,7 +14,7 @@ from typing import Any
 import rispy
 
 from readinglist.domain.drafts import PaperDraft, ParseResult, Problem
-from readinglist.domain.identifiers import normalize_doi
+from readinglist.domain.identifiers import normalize_arxiv_id, normalize_doi
 from readinglist.domain.values import AuthorName
 
 FORMAT = "ris"
@@ -98,6 +98,8 @@ _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
 def _date(text: str) -> tuple[int | None, int | None]:
     """'2013/07/22', '1948/07//', '05/17/2019', '2017 May', 'Spring 2018' -> (year, month)."""
     year = month = None
+    if re.fullmatch(r"\s*-?\d{1,4}\s*", text) and int(text) != 0:  # '-379', '6': as written
+        return int(text), None
     if (match := _DATE.match(text)) and int(match.group(1)) > 0:
         year, month = int(match.group(1)), int(match.group(2)) if match.group(2) else None
     elif match := _US_DATE.match(text):
@@ -139,8 +141,10 @@ def _draft(record: dict[str, Any], line: int) -> PaperDraft:
     draft = PaperDraft(line=line, entry_type=_entry_type(kind))
     names = [*record.pop("authors", []), *record.pop("first_authors", [])]
     draft.authors = [ris_name(n) for n in names if n.strip()]
-    draft.title = _first(record, "title", "primary_title", "translated_title", "short_title")
-    draft.abstract = _first(record, "abstract", "notes_abstract")
+    draft.title = " ".join(
+        _first(record, "title", "primary_title", "translated_title", "short_title").split()
+    )
+    draft.abstract = " ".join(_first(record, "abstract", "notes_abstract").split())
     draft.venue = _first(
         record,
         "secondary_title",
@@ -159,25 +163,34 @@ def _draft(record: dict[str, Any], line: int) -> PaperDraft:
     draft.volume = _first(record, "volume")
     draft.number = _first(record, "number")
     start, end = _first(record, "start_page"), _first(record, "end_page")
-    draft.pages = f"{start}--{end}" if start and end and start != end else start or end
+    draft.pages = f"{start}--{end}" if start and end else start or end
     draft.publisher = _first(record, "publisher")
     doi = _first(record, "doi")
     draft.doi = normalize_doi(doi)
     if doi and not draft.doi:
         record["doi"] = doi
-    urls = record.pop("urls", []) or []
+    urls = []
+    for url in record.pop("urls", []) or []:
+        arxiv = normalize_arxiv_id(url) if "arxiv.org/" in url else ""
+        if arxiv and not draft.arxiv_id:
+            draft.arxiv_id = arxiv  # an arXiv link names the preprint
+        elif "doi.org/" in url and not draft.doi and normalize_doi(url):
+            draft.doi = normalize_doi(url)
+        else:
+            urls.append(url)
     draft.url = urls[0] if urls else ""
     if urls[1:]:
         record["urls"] = urls[1:]
     draft.tags = [k.strip() for k in record.pop("keywords", []) or [] if k.strip()]
     ident = str(record.get("id", "")).strip()
-    if re.fullmatch(r"[A-Za-z][\w:.\-+/]{0,99}", ident):  # a citation key, as we export it
+    if re.fullmatch(r"[^\W\d_][\w:.\-+/]{0,99}", ident):  # a citation key, as we export it
         draft.key = record.pop("id")
     unknown = record.pop("unknown_tag", None) or {}
     extra: dict[str, Any] = {k: v for k, v in record.items() if v not in (None, "", [])}
     extra.update({tag: values for tag, values in unknown.items()})
     if kind.upper() not in _TYPES:
         extra["ris_type"] = kind
+    extra["_ris"] = {}  # the other fields are RIS's own, written back under their tags
     draft.extra = extra
     return draft
 

@@ -1,0 +1,90 @@
+"""BibTeX names ('von Neumann, John and {Barnes and Noble, Inc.}') split by bibtexparser 2,
+with BibLaTeX's extended 'family=…, given=…' form; shared by import and export."""
+
+from __future__ import annotations
+
+import re
+
+from bibtexparser.middlewares.names import (
+    parse_single_name_into_parts,
+    split_multiple_persons_names,
+)
+
+from readinglist.domain.latex import latex_to_text
+from readinglist.domain.values import AuthorName
+
+
+def braced_end(value: str, start: int) -> int:
+    """Index just past the '}' closing the '{' at ``start``."""
+    depth = 0
+    for i in range(start, len(value)):
+        char = value[i]
+        if char == "{" and (i == 0 or value[i - 1] != "\\"):
+            depth += 1
+        elif char == "}" and value[i - 1] != "\\":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+    return len(value)
+
+
+_EXTENDED = re.compile(r"^\s*[a-z]+\s*=\s*[^,]*(,\s*[a-z]+\s*=[^,]*)*$", re.IGNORECASE)
+
+
+def _extended_name(text: str) -> AuthorName:
+    """biblatex's 'family=Smith, given=John, prefix=von' form."""
+    parts: dict[str, str] = {}
+    for piece in split_outside_braces(text, ","):
+        key, _, value = piece.partition("=")
+        parts[key.strip().lower()] = latex_to_text(value.strip().strip('"'))
+    return AuthorName(
+        family=parts.get("family", ""),
+        given=parts.get("given", ""),
+        particle=parts.get("prefix", ""),
+        suffix=parts.get("suffix", ""),
+    )
+
+
+def split_outside_braces(text: str, separator: str) -> list[str]:
+    pieces, depth, current = [], 0, []
+    for char in text:
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+        if char == separator and depth == 0:
+            pieces.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    pieces.append("".join(current))
+    return pieces
+
+
+def parse_names(value: str) -> list[AuthorName]:
+    """'von Neumann, John and {Barnes and Noble, Inc.}' -> names in order, via bibtexparser."""
+    names: list[AuthorName] = []
+    for person in split_multiple_persons_names(" ".join(value.split())):
+        person = person.strip()
+        if not person:
+            continue
+        if _EXTENDED.match(person):
+            names.append(_extended_name(person))
+            continue
+        if person.startswith("{") and person.endswith("}") and braced_end(person, 0) == len(person):
+            names.append(AuthorName(literal=latex_to_text(person[1:-1])))
+            continue
+        try:
+            parts = parse_single_name_into_parts(person, strict=False)
+        except Exception:  # an odd name is kept whole rather than lost
+            names.append(AuthorName(literal=latex_to_text(person)))
+            continue
+        names.append(
+            AuthorName(
+                family=latex_to_text(" ".join(parts.last)),
+                given=latex_to_text(" ".join(parts.first)),
+                particle=latex_to_text(" ".join(parts.von)),
+                suffix=latex_to_text(" ".join(parts.jr)),
+            )
+        )
+    return names
