@@ -141,3 +141,24 @@ def text_to_ascii_latex(text: str) -> str:
             unknown_char_policy="keep",
         )
     return _ENCODER.unicode_to_latex(text)
+
+
+# Accent and special-letter commands, in the forms BibTeX files use: {\"o} \"{o} \"o {\'\i}
+# \c{c} {\ss} \o {\aa}. Each is converted by pylatexenc; everything else is left alone.
+_ACCENT = re.compile(
+    r"\{\\[`'^\"~=.uvHcdbrk]\s*(?:\{\\?[A-Za-z]\}|\\?[A-Za-z])\}"
+    r"|\\[`'^\"~=.uvHcdbrk]\s*(?:\{\\?[A-Za-z]\}|\\[ij](?![A-Za-z])|[A-Za-z])"
+    r"|\{\\(?:ss|o|O|aa|AA|ae|AE|oe|OE|l|L|i|j)\}"
+    r"|\\(?:ss|o|O|aa|AA|ae|AE|oe|OE|l|L|i|j)(?![A-Za-z])(?:\{\})?"
+)
+
+
+def accents_to_unicode(source: str) -> str:
+    """'S{\\"a}tze der {Principia}' -> 'Sätze der {Principia}': letters as UTF-8, the rest
+    of the LaTeX (protecting braces, math, commands) as it was."""
+
+    def letter(match: re.Match) -> str:
+        text = latex_to_text(match.group(0))
+        return text if len(text) == 1 else match.group(0)
+
+    return _ACCENT.sub(letter, source)

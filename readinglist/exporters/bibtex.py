@@ -18,7 +18,12 @@ from bibtexparser.library import Library
 from bibtexparser.model import Entry, Field
 
 from readinglist.domain.bibtex_names import parse_names
-from readinglist.domain.latex import escape_latex, latex_to_text, text_to_ascii_latex
+from readinglist.domain.latex import (
+    accents_to_unicode,
+    escape_latex,
+    latex_to_text,
+    text_to_ascii_latex,
+)
 from readinglist.domain.values import AuthorName
 from readinglist.domain.views import PaperView
 
@@ -119,17 +124,26 @@ class _Writer:
             escaped = _PROTECT.sub(lambda m: "{" + m.group(1) + "}", escaped)
         return self.encode(escaped)
 
-    def field(self, paper: PaperView, name: str, text: str, protect: bool = False) -> str:
-        source = _source(paper).get("latex", {}).get(name)
-        if source is not None and latex_to_text(source) == text:
-            return self.encode(source)  # unchanged since import: its own LaTeX
-        return self.plain(text, protect)
+    def field(
+        self, paper: PaperView, name: str, text: str, protect: bool = False, source_name=None
+    ) -> str:
+        source = _source(paper).get("latex", {}).get(source_name or name)
+        if source is None or latex_to_text(source) != text:
+            return self.plain(text, protect)
+        return self.source(source)  # unchanged since import: its own LaTeX
+
+    def source(self, latex: str) -> str:
+        """A field's LaTeX source, with accents as UTF-8 letters unless ASCII is wanted."""
+        return self.encode(latex) if self.options.use_ascii else accents_to_unicode(latex)
 
     def authors(self, paper: PaperView) -> str:
         source = _source(paper).get("latex", {}).get("author")
-        if source is not None and tuple(parse_names(source)) == paper.authors:
-            return self.encode(source)  # unchanged since import: the file's own spelling
-        return " and ".join(self.name(a) for a in paper.authors)
+        if source is None or tuple(parse_names(source)) != paper.authors:
+            return " and ".join(self.name(a) for a in paper.authors)
+        written = self.source(source)  # unchanged since import: the file's own spelling
+        if tuple(parse_names(written)) != paper.authors:
+            return source  # a letter's case decides a name's parts: '{\\aa}.' must stay
+        return written
 
     def name(self, person: AuthorName) -> str:
         if person.literal:
@@ -190,7 +204,8 @@ class _Writer:
                 add("month", MONTHS[paper.month - 1])
         if paper.venue:
             name = self.venue_field(paper, kind)
-            add(name, self.field(paper, name, paper.venue, protect=True))
+            source_name = _source(paper).get("venue_field")
+            add(name, self.field(paper, name, paper.venue, True, source_name))
         from_bibtex = isinstance(paper.extra.get("_bibtex"), dict)
         for name in ("volume", "number", "pages"):
             value = getattr(paper, name)  # kept as written when it came from BibTeX
