@@ -173,5 +173,9 @@ def test_export_command_writes_a_file_or_standard_output(tmp_path, sample_page):
     assert not list(tmp_path.glob("*.part"))
     shown = runner.invoke(cli, [*base, "export", "--format", "markdown", "--query", "decouple"])
     assert shown.stdout.startswith("# Search: decouple")
+    two = runner.invoke(
+        cli, [*base, "export", "--format", "csl-json", "--ids", "1,learningdecouple,2"]
+    )
+    assert [item["id"] for item in json.loads(two.stdout)] == ["learningdecouple", "fastslow"]
     refused = runner.invoke(cli, [*base, "export", "--format", "obsidian"])
     assert refused.exit_code == 2 and "-o DIR" in refused.stderr

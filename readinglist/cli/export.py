@@ -18,7 +18,7 @@ FORMATS = ["bibtex", "biblatex", "markdown", "obsidian", "csl-json", "ris"]
 @click.option("--list", "list_name", help="A reading list, in its own order.")
 @click.option("--query", help="The papers a search finds, best first.")
 @click.option("--tag", help="The papers with this tag.")
-@click.option("--ids", multiple=True, help="These papers (ids or keys; repeatable).")
+@click.option("--ids", multiple=True, help="These papers: ids or keys, comma-separated.")
 @click.option(
     "-o",
     "--output",
@@ -54,7 +54,8 @@ def export(
     """Export the library, a reading list, a search, a tag or chosen papers."""
     from readinglist.services.exporting import ExportOptions, ExportScope
 
-    scope = ExportScope(list_name=list_name, query=query, tag=tag, ids=tuple(ids))
+    chosen = tuple(ref.strip() for group in ids for ref in group.split(",") if ref.strip())
+    scope = ExportScope(list_name=list_name, query=query, tag=tag, ids=chosen)
     options = ExportOptions(
         ascii=ascii_, with_notes=with_notes, abstracts=abstracts, group_by=group_by, title=title
     )

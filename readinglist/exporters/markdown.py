@@ -61,7 +61,8 @@ def write_markdown(papers: Iterable[PaperView], stream: TextIO, options: Markdow
     papers = list(papers)
     read = sum(p.status == "read" for p in papers)
     stream.write(f"# {md(options.title)}\n\n")
-    stream.write(f"*{len(papers)} papers, {read} read · exported {date.today():%Y-%m-%d}*\n\n")
+    count = f"{len(papers)} paper" + ("" if len(papers) == 1 else "s")
+    stream.write(f"*{count}, {read} read · exported {date.today():%Y-%m-%d}*\n\n")
     for heading, group in _groups(papers, options.group_by):
         if not group:
             continue
