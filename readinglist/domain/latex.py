@@ -59,6 +59,8 @@ def _contexts():
         "textbar": "|",
         "textbackslash": "\\",
         "textunderscore": "_",
+        "textbraceleft": "{",
+        "textbraceright": "}",
     }
     text = [MacroTextSpec(name, simplify_repl="%s") for name in keep_argument]
     text += [MacroTextSpec(name, simplify_repl=value) for name, value in words.items()]
@@ -99,10 +101,14 @@ def latex_to_text(value: str) -> str:
 
 
 _ENCODER = None
+# Braces as commands, not '\{': BibTeX itself counts '\{' as a brace and loses its way.
 _SPECIALS = {
     "\\": r"\textbackslash{}",
-    "{": r"\{",
-    "}": r"\}",
+    "{": r"\textbraceleft{}",
+    "}": r"\textbraceright{}",
+    "<": r"\textless{}",
+    ">": r"\textgreater{}",
+    "|": r"\textbar{}",
     "&": r"\&",
     "%": r"\%",
     "$": r"\$",
@@ -111,16 +117,17 @@ _SPECIALS = {
     "~": r"\textasciitilde{}",
     "^": r"\textasciicircum{}",
 }
-_SPECIAL = re.compile(r"[\\{}&%$#_~^]")
+_SPECIAL = re.compile(r"[\\{}&%$#_~^<>|]")
 
 
 _LIGATURES = re.compile(r"(?<=-)(?=-)|(?<=`)(?=`)|(?<=')(?=')")
 
 
-def escape_latex(text: str) -> str:
+def escape_latex(text: str, ligatures: bool = True) -> str:
     """Plain text made safe inside a BibTeX value: & % $ # _ { } and friends escaped, and
-    '--', '``', "''" kept from turning into dashes and quotes."""
-    return _LIGATURES.sub("{}", _SPECIAL.sub(lambda m: _SPECIALS[m.group(0)], text))
+    (unless ``ligatures``) '--', '``', "''" kept from turning into dashes and quotes."""
+    escaped = _SPECIAL.sub(lambda m: _SPECIALS[m.group(0)], text)
+    return _LIGATURES.sub("{}", escaped) if ligatures else escaped
 
 
 def text_to_ascii_latex(text: str) -> str:

@@ -104,6 +104,19 @@ class BibtexOptions:
         return (not self.biblatex) if self.ascii is None else self.ascii
 
 
+def _date_parts(date: str) -> tuple[int | None, int | None]:
+    match = re.match(r"^(-?\d{4})(?:-(\d{2}))?", date.strip())
+    if not match:
+        return None, None
+    return int(match.group(1)), int(match.group(2)) if match.group(2) else None
+
+
+def _split_keywords(value: str) -> list[str]:
+    return sorted(
+        (latex_to_text(k) for k in re.split(r"[,;]", value) if k.strip()), key=str.casefold
+    )
+
+
 def _source(paper: PaperView) -> dict:
     """What the BibTeX importer noted about this paper's source (empty for other formats)."""
     source = paper.extra.get("_bibtex")
@@ -131,6 +144,13 @@ class _Writer:
         if source is None or latex_to_text(source) != text:
             return self.plain(text, protect)
         return self.source(source)  # unchanged since import: its own LaTeX
+
+    def verbatim(self, paper: PaperView, name: str, value: str) -> str:
+        """A field BibTeX import kept as written goes back as written, unless edited since;
+        an edited or foreign value is plain text, escaped (page ranges keep their '--')."""
+        if _source(paper).get("raw", {}).get(name) == value:
+            return self.source(value)
+        return self.encode(escape_latex(" ".join(value.split()), ligatures=name != "pages"))
 
     def source(self, latex: str) -> str:
         """A field's LaTeX source, with accents as UTF-8 letters unless ASCII is wanted."""
@@ -196,9 +216,11 @@ class _Writer:
 
         add("title", self.field(paper, "title", paper.title, protect=True))
         add("author", self.authors(paper))
-        if self.options.biblatex and paper.year is not None and "date" not in paper.extra:
+        date = paper.extra.get("date")
+        date_agrees = isinstance(date, str) and _date_parts(date) == (paper.year, paper.month)
+        if self.options.biblatex and paper.year is not None and not date_agrees:
             add("date", f"{paper.year:04d}" + (f"-{paper.month:02d}" if paper.month else ""))
-        elif paper.year is not None:
+        elif paper.year is not None and not (self.options.biblatex and date_agrees):
             add("year", str(paper.year))
             if paper.month:
                 add("month", MONTHS[paper.month - 1])
@@ -206,10 +228,8 @@ class _Writer:
             name = self.venue_field(paper, kind)
             source_name = _source(paper).get("venue_field")
             add(name, self.field(paper, name, paper.venue, True, source_name))
-        from_bibtex = isinstance(paper.extra.get("_bibtex"), dict)
         for name in ("volume", "number", "pages"):
-            value = getattr(paper, name)  # kept as written when it came from BibTeX
-            add(name, self.encode(value) if from_bibtex else self.plain(value))
+            add(name, self.verbatim(paper, name, getattr(paper, name)))
         add("publisher", self.field(paper, "publisher", paper.publisher))
         add("isbn", paper.isbn)
         add("doi", paper.doi)
@@ -222,6 +242,8 @@ class _Writer:
         add("url", paper.url)
         add("abstract", self.field(paper, "abstract", paper.abstract))
         taken = {name for name, _ in fields} | {"eprinttype", "archiveprefix", "eprint"}
+        if not date_agrees:
+            taken.add("date")  # edited since: the date written above (or year) replaces it
         for name, value in paper.extra.items():
             name = name.lower()
             if isinstance(value, dict) or name in taken or not _FIELD_NAME.match(name):
@@ -230,11 +252,15 @@ class _Writer:
                 value = "; ".join(str(v) for v in value)
             if not isinstance(value, str | int | float) or value == "":
                 continue
-            add(name, self.encode(str(value)) if from_bibtex else self.plain(str(value)))
+            add(name, self.verbatim(paper, name, str(value)))
             taken.add(name)
-        if self.options.with_notes:
+        keywords = _source(paper).get("raw", {}).get("keywords")
+        if not self.options.with_notes:
+            if keywords and tuple(_split_keywords(keywords)) == paper.tags:
+                add("keywords", self.source(keywords))  # the file's own keywords, unchanged
+        else:
             add("keywords", self.plain(", ".join(paper.tags)))
-            notes = "\n\n".join(n.body.strip() for n in paper.notes)
+            notes = "\n\n".join(n.body.rstrip() for n in paper.notes)
             # line by line: a Markdown note keeps its shape
             add("annote", "\n".join(self.encode(escape_latex(row)) for row in notes.splitlines()))
             if paper.rating:

@@ -254,7 +254,10 @@ def _draft(
             draft.venue = _text(fields, name, latex)
             venue_field = name  # so that export writes it back where it was
             break
+    raw: dict[str, str] = {}
     for name, target in _RAW_FIELDS.items():
+        if name in fields and target in ("volume", "number", "pages"):
+            raw[target] = " ".join(fields[name].replace("{", "").replace("}", "").split())
         if name in fields and not getattr(draft, target):
             setattr(
                 draft, target, " ".join(fields.pop(name).replace("{", "").replace("}", "").split())
@@ -268,10 +271,15 @@ def _draft(
             warn(f"doi {doi!r} is not a DOI; kept as a plain field")
     _arxiv(draft, fields)
     keywords = fields.pop("keywords", "")
+    if keywords:
+        raw["keywords"] = keywords
     draft.tags = [latex_to_text(k) for k in re.split(r"[,;]", keywords) if k.strip()]
     _personal(draft, fields)
     # The other fields are LaTeX source, written back as they are.
     source: dict[str, object] = {"latex": latex} if latex else {}
+    # what was kept as written, to tell an untouched field from one edited since
+    raw.update({k: v for k, v in fields.items() if isinstance(v, str)})
+    source["raw"] = raw
     if venue_field:
         source["venue_field"] = venue_field
     draft.extra = {**fields, "_bibtex": source}
@@ -279,11 +287,18 @@ def _draft(
     return draft
 
 
+def _indent(row: str) -> str:
+    return row[: len(row) - len(row.lstrip(" \t"))]
+
+
 def _personal(draft: PaperDraft, fields: dict[str, str]) -> None:
     """A reader's own fields, as readinglist ('export --with-notes') and JabRef write them."""
     annote = fields.pop("annote", "")
     if annote.strip():  # decoded line by line: a Markdown note keeps its shape
-        rows = [latex_to_text(row) if "\\" in row else row.strip() for row in annote.splitlines()]
+        rows = [
+            _indent(row) + (latex_to_text(row) if "\\" in row else row.strip())
+            for row in annote.splitlines()
+        ]
         draft.notes = ["\n".join(rows).strip()]
     status = fields.get("readstatus", "").strip().lower()
     if status in ("unread", "to-read", "reading", "read", "abandoned"):
