@@ -111,7 +111,8 @@ def test_markdown_is_a_readable_document(library, tricky):
     assert "- [x] **" in text and "- [ ] **" in text
     assert "★★★★☆" in text and "#to-skim" in text and "Compare with **MAML**." in text
     assert "https://doi.org/10.1000/xyz" in text
-    assert "$x\\_1$" in text and "\\#1" in text  # Markdown specials escaped
+    assert "\\$x\\_1\\$" in text and "\\#1" in text  # no math, no heading, no emphasis
+    assert "#### My take" in text  # a note's heading sits below the document's
 
 
 def test_markdown_grouped_by_status(library, tricky):

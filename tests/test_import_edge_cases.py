@@ -97,9 +97,9 @@ def test_a_file_mixing_formats_says_what_it_did_not_read():
     text = "@article{a, title={A}}\n\nTY  - JOUR\nTI  - A RIS record\nER  - \n"
     result = parse_text(text, "mixed.txt")
     assert len(result.entries) == 1
-    (problem,) = result.errors  # read as RIS; the BibTeX entry is named, not lost in silence
-    assert "this ris file also holds bibtex from this line on" in problem.message
-    assert problem.line == 1
+    (problem,) = result.errors  # read as what it starts with; the rest is named, not lost
+    assert "this bibtex file also holds ris from this line on" in problem.message
+    assert problem.line == 3
 
 
 def test_a_paste_with_a_line_starting_with_an_arxiv_id_is_not_a_listing():

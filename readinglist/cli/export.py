@@ -55,7 +55,9 @@ def export(
     from readinglist.services.exporting import ExportOptions, ExportScope
 
     chosen = tuple(ref.strip() for group in ids for ref in group.split(",") if ref.strip())
-    scope = ExportScope(list_name=list_name, query=query, tag=tag, ids=chosen)
+    if ids and not chosen:
+        raise click.UsageError("--ids needs at least one paper id or key")
+    scope = ExportScope(list_name=list_name, query=query, tag=tag, ids=chosen or None)
     options = ExportOptions(
         ascii=ascii_, with_notes=with_notes, abstracts=abstracts, group_by=group_by, title=title
     )
@@ -69,8 +71,13 @@ def export(
     if output is None:
         count = library.export(fmt, sys.stdout, scope, options)
     else:
+        if not output.parent.is_dir():
+            raise click.UsageError(f"there is no folder {output.parent} to write {output.name} in")
         partial = output.with_name(output.name + ".part")
-        with open(partial, "w", encoding="utf-8", newline="\n") as stream:
-            count = library.export(fmt, stream, scope, options)
-        partial.replace(output)  # a half-written file never takes the place of a good one
+        try:
+            with open(partial, "w", encoding="utf-8", newline="\n") as stream:
+                count = library.export(fmt, stream, scope, options)
+            partial.replace(output)  # a half-written file never takes the place of a good one
+        finally:
+            partial.unlink(missing_ok=True)
         click.echo(f"wrote {plural(count, 'paper')} to {output}", err=True)

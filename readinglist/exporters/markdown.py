@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import TextIO
 
 from readinglist.domain.views import PaperView
-from readinglist.exporters.common import STATUS_TITLES, links, md, stars, tag_word
+from readinglist.exporters.common import STATUS_TITLES, links, md, md_url, stars, tag_word
 
 
 @dataclass(frozen=True)
@@ -22,7 +23,7 @@ def _item(paper: PaperView, options: MarkdownOptions) -> list[str]:
     box = "x" if paper.status == "read" else " "
     found = links(paper)
     name = md(paper.title) or f"`{paper.key}`"
-    title = f"[{name}]({found[0][1]})" if found else name
+    title = f"[{name}]({md_url(found[0][1])})" if found else name
     lines = [f"- [{box}] **{title}**"]
     facts = [md(paper.authors_short(6))] if paper.authors else []
     facts += [md(str(x)) for x in (paper.venue, paper.year) if x]
@@ -30,7 +31,7 @@ def _item(paper: PaperView, options: MarkdownOptions) -> list[str]:
         facts.append(stars(paper.rating))
     if facts:
         lines.append("  " + " · ".join(facts))
-    extra = [f"[{label}]({url})" for label, url in found[1:]]
+    extra = [f"[{label}]({md_url(url)})" for label, url in found[1:]]
     extra.append(f"`{paper.key}`")
     if paper.status not in ("unread", "read"):
         extra.append(STATUS_TITLES.get(paper.status, paper.status).lower())
@@ -41,9 +42,15 @@ def _item(paper: PaperView, options: MarkdownOptions) -> list[str]:
         lines += ["", f"  > {md(paper.abstract)}"]
     for note in paper.notes:
         lines.append("")
-        lines += [f"  {row}".rstrip() for row in note.body.strip().splitlines()]
+        lines += [f"  {_demoted(row)}".rstrip() for row in note.body.strip().splitlines()]
     lines.append("")
     return lines
+
+
+def _demoted(row: str) -> str:
+    """A heading in a note sits below the document's own headings."""
+    match = re.match(r"^(#{1,6})(\s)", row)
+    return "#" * min(6, len(match.group(1)) + 3) + row[len(match.group(1)) :] if match else row
 
 
 def _groups(papers: list[PaperView], group_by: str | None) -> list[tuple[str, list[PaperView]]]:
@@ -52,7 +59,7 @@ def _groups(papers: list[PaperView], group_by: str | None) -> list[tuple[str, li
         return [(STATUS_TITLES[s], [p for p in papers if p.status == s]) for s in order]
     if group_by == "tag":
         tags = sorted({t for p in papers for t in p.tags}, key=str.casefold)
-        groups = [(f"#{tag_word(t)}", [p for p in papers if t in p.tags]) for t in tags]
+        groups = [(md(t), [p for p in papers if t in p.tags]) for t in tags]
         return [*groups, ("Untagged", [p for p in papers if not p.tags])]
     return [("", papers)]
 

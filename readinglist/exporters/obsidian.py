@@ -6,8 +6,10 @@ below the marker line.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -19,8 +21,24 @@ MARKER = "%% readinglist: write below this line; it is kept when you export agai
 _UNSAFE = re.compile(r'[\\/:*?"<>|#^\[\]]')
 
 
+_RESERVED = {
+    "con",
+    "prn",
+    "aux",
+    "nul",
+    *(f"com{i}" for i in range(1, 10)),
+    *(f"lpt{i}" for i in range(1, 10)),
+}
+
+
 def note_name(key: str) -> str:
-    return (_UNSAFE.sub("-", key).strip(". ") or "paper") + ".md"
+    """The key as a file name; when the key cannot be used as it is (a '/', a name Windows
+    reserves, great length) a short hash of it keeps two papers from sharing a file."""
+    safe = _UNSAFE.sub("-", key).strip(". ")[:100] or "paper"
+    if safe == key and safe.lower() not in _RESERVED:
+        return safe + ".md"
+    digest = hashlib.sha1(key.encode("utf-8")).hexdigest()[:8]
+    return f"{safe}-{digest}.md"
 
 
 def front_matter(paper: PaperView) -> dict:
@@ -33,6 +51,8 @@ def front_matter(paper: PaperView) -> dict:
         "arxiv": paper.arxiv_id or None,
         "url": paper.url or None,
         "tags": [tag_word(t) for t in paper.tags],
+        # Obsidian's tags are single words; the tags as written, in case that lost something
+        "keywords": list(paper.tags) if any(tag_word(t) != t for t in paper.tags) else None,
         "rating": paper.rating,
         "status": paper.status,
         "citekey": paper.key,
@@ -55,17 +75,30 @@ def render(paper: PaperView) -> str:
     return "\n".join(parts) + "\n" + MARKER + "\n"
 
 
-def write_vault(papers: Iterable[PaperView], folder: Path) -> int:
+@dataclass
+class VaultReport:
+    written: int = 0
+    skipped: list[str] = field(default_factory=list)  # notes left alone, and why
+
+
+def write_vault(papers: Iterable[PaperView], folder: Path) -> VaultReport:
     folder.mkdir(parents=True, exist_ok=True)
-    count = 0
+    report = VaultReport()
     for paper in papers:
         path = folder / note_name(paper.key)
         kept = ""
         if path.exists():
             old = path.read_text(encoding="utf-8")
-            # without the marker (a file we did not write, or an edited marker) keep it all
-            kept = old.split(MARKER, 1)[1].lstrip("\n") if MARKER in old else old
+            if MARKER not in old:  # a file we did not write, or whose marker was edited
+                report.skipped.append(
+                    f"{path.name}: its marker line is gone, so it was left as it is "
+                    "(put the line back to let readinglist update the note)"
+                )
+                continue
+            kept = old.split(MARKER, 1)[1].lstrip("\n")
         text = render(paper) + ("\n" + kept if kept.strip() else "")
-        path.write_text(text, encoding="utf-8")
-        count += 1
-    return count
+        temporary = path.with_name(path.name + ".part")
+        temporary.write_text(text, encoding="utf-8")
+        temporary.replace(path)  # never a half-written note
+        report.written += 1
+    return report

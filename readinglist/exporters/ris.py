@@ -69,10 +69,23 @@ def record(paper: PaperView, with_notes: bool = False) -> dict[str, Any]:
         data["urls"] = urls
     if paper.tags:
         data["keywords"] = list(paper.tags)
+    if paper.isbn:
+        data["issn"] = paper.isbn  # RIS has one tag, SN, for both
     if with_notes and paper.notes:
         data["notes"] = [n.body for n in paper.notes]
     _extras(paper, data)
-    return data
+    return _one_line(data)
+
+
+def _one_line(value: Any) -> Any:
+    """A line break inside a value would start a new tag ('AU  - X' in a note): none kept."""
+    if isinstance(value, str):
+        return " ".join(value.split())
+    if isinstance(value, list):
+        return [_one_line(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _one_line(v) for k, v in value.items()}
+    return value
 
 
 _KNOWN = set(rispy.TAG_KEY_MAPPING.values()) - {"type_of_reference", "unknown_tag"}

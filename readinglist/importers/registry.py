@@ -36,9 +36,11 @@ def detect_format(text: str, filename: str = "") -> str:
         return "csl-json"
     if looks_like_wos(text):
         return "wos"
-    if _RIS.search(text[:20000]):
+    sample = text[:20000]
+    ris, bib = _RIS.search(sample), _BIBTEX.search(sample)
+    if ris and (not bib or ris.start() < bib.start()):  # whichever the file starts with
         return "ris"
-    if _BIBTEX.search(text[:20000]) or suffix in (".bib", ".bibtex"):
+    if bib or suffix in (".bib", ".bibtex"):
         return "bibtex"
     if suffix == ".ris":
         return "ris"

@@ -46,18 +46,28 @@ _INITIALS = re.compile(r"^(?:[A-Z]\.?-?){1,3}$")
 
 
 def ris_name(text: str) -> AuthorName:
-    """'Shi,Yu', 'Beck, Thomas L.', 'Fanning E.' (family then initials) and the like."""
+    """'Shi,Yu', 'Beck, Thomas L.', 'von Eel, Egbert', 'Fanning E.' (family and initials); a
+    name without a comma is an organisation's ('Sci-Art Publishers'), kept whole."""
     text = " ".join(text.split())
     if "," in text:
         family, _, rest = text.partition(",")
         given, _, suffix = rest.partition(",")
-        return AuthorName(family=family.strip(), given=given.strip(), suffix=suffix.strip())
+        words = family.split()
+        lower = 0
+        while lower < len(words) - 1 and words[lower][:1].islower():
+            lower += 1
+        return AuthorName(
+            family=" ".join(words[lower:]),
+            given=given.strip(),
+            particle=" ".join(words[:lower]),
+            suffix=suffix.strip(),
+        )
     words = text.split()
     if len(words) >= 2 and all(_INITIALS.match(w) for w in words[1:]):
         return AuthorName(family=words[0], given=" ".join(words[1:]))
-    if len(words) >= 2:
-        return AuthorName(family=words[-1], given=" ".join(words[:-1]))
-    return AuthorName(family=text)
+    if len(words) == 1:
+        return AuthorName(family=text)
+    return AuthorName(literal=text)
 
 
 def records(text: str) -> list[tuple[int, str]]:
@@ -165,6 +175,11 @@ def _draft(record: dict[str, Any], line: int) -> PaperDraft:
     start, end = _first(record, "start_page"), _first(record, "end_page")
     draft.pages = f"{start}--{end}" if start and end else start or end
     draft.publisher = _first(record, "publisher")
+    serial = str(record.get("issn") or "")
+    if re.fullmatch(r"(97[89][- ]?)?\d[\d -]{7,15}[\dXx]", serial.strip()) and len(
+        re.sub(r"\D", "", serial)
+    ) in (9, 10, 12, 13):
+        draft.isbn = record.pop("issn").strip()  # SN holds an ISBN for books
     doi = _first(record, "doi")
     draft.doi = normalize_doi(doi)
     if doi and not draft.doi:

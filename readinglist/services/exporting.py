@@ -4,6 +4,7 @@ ids), in which format, to a stream or (Obsidian) a folder. Papers are loaded in 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,7 @@ from readinglist.exporters.markdown import MarkdownOptions, write_markdown
 from readinglist.exporters.obsidian import write_vault
 from readinglist.exporters.ris import write_ris
 
+log = logging.getLogger(__name__)
 FORMATS = ("bibtex", "biblatex", "markdown", "obsidian", "csl-json", "ris")
 BATCH = 500
 
@@ -29,7 +31,7 @@ class ExportScope:
     list_name: str | None = None
     query: str | None = None
     tag: str | None = None
-    ids: tuple[int | str, ...] = ()
+    ids: tuple[int | str, ...] | None = None  # a selection; an empty one exports nothing
 
     def title(self) -> str:
         if self.list_name:
@@ -70,7 +72,10 @@ def write(
     if fmt == "obsidian":
         if folder is None:
             raise InvalidValue("the obsidian format writes a folder: give one with -o DIR")
-        return write_vault(papers, folder)
+        vault = write_vault(papers, folder)
+        for message in vault.skipped:
+            log.warning(message)
+        return vault.written
     if stream is None:
         raise InvalidValue(f"the {fmt} format writes a file")
     if fmt in ("bibtex", "biblatex"):
@@ -93,7 +98,7 @@ def write(
 
 
 def scope_filter(scope: ExportScope) -> PaperFilter | None:
-    chosen = [x for x in (scope.list_name, scope.query, scope.tag, scope.ids or None) if x]
+    chosen = [x for x in (scope.list_name, scope.query, scope.tag, scope.ids) if x is not None]
     if len(chosen) > 1:
         raise InvalidValue("export one of: a list, a query, a tag or ids, not several")
     if scope.list_name:

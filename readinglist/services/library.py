@@ -331,9 +331,9 @@ class Library:
         if scope.query:
             node = self.parse_query(scope.query)
             return self.index.search(node, limit=None).ids
-        if scope.ids:
+        if scope.ids is not None:
             with self.database.read() as session:
-                return self._ids(session, scope.ids)
+                return self._ids(session, scope.ids) if scope.ids else []
         if paper_filter is None:
             return self.paper_ids(sort=Sort("key"))
         return self.paper_ids(paper_filter)
