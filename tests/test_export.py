@@ -11,6 +11,7 @@ import yaml
 from click.testing import CliRunner
 from markdown_it import MarkdownIt
 
+from readinglist import open_library
 from readinglist.cli.main import cli
 from readinglist.domain.values import AuthorName, InvalidValue
 from readinglist.exporters.obsidian import MARKER
@@ -181,3 +182,73 @@ def test_export_command_writes_a_file_or_standard_output(tmp_path, sample_page):
     assert [item["id"] for item in json.loads(two.stdout)] == ["learningdecouple", "fastslow"]
     refused = runner.invoke(cli, [*base, "export", "--format", "obsidian"])
     assert refused.exit_code == 2 and "-o DIR" in refused.stderr
+
+
+def test_the_real_bibtex_accepts_hostile_plain_text(library, tricky, tmp_path):
+    from tests.test_round_trip import run_bibtex
+
+    library.add_paper(draft("Thesis of {Unbalanced", abstract="A } here, 50% & more"))
+    imported = library.import_text("@article{edited, title = {T}, note = {fine}}", "x.bib")
+    library.edit(imported.added[0], extra={"note": "50% & {unbalanced"}, pages="5--9")
+    text = export(library, "bibtex", with_notes=True)
+    assert "pages = {5--9}" in text and "50\\% \\& \\textbraceleft{}unbalanced" in text
+    done = run_bibtex(text, tmp_path)
+    assert done.returncode <= 1 and "error message" not in done.stdout, done.stdout
+
+
+def test_an_edited_date_is_not_contradicted_by_the_imported_one(library):
+    report = library.import_text("@article{d1, title = {T}, date = {2020-05-03}}", "x.bib")
+    library.edit(report.added[0], year=2021, month=None)
+    assert "date = {2021}" in export(library, "biblatex")
+    assert "2020-05-03" not in export(library, "biblatex")
+    assert "year = {2021}" in export(library, "bibtex")
+
+
+def test_obsidian_names_never_collide_and_a_removed_marker_is_respected(library, tmp_path):
+    for number, key in enumerate(("a/b", "a:b", "con", "Foo")):
+        library.add_paper(draft(f"Paper number {number}", key=key))
+    vault = tmp_path / "vault"
+    assert library.export("obsidian", folder=vault) == 4
+    names = sorted(p.name for p in vault.iterdir())
+    assert len(names) == 4 and "Foo.md" in names and "con.md" not in names
+    mine = vault / "Foo.md"
+    mine.write_text("my own note, marker deleted\n", encoding="utf-8")
+    assert library.export("obsidian", folder=vault) == 3
+    assert mine.read_text(encoding="utf-8") == "my own note, marker deleted\n"
+
+
+def test_ris_keeps_particles_organisations_isbn_and_one_line_values(library, tmp_path):
+    library.add_paper(
+        draft(
+            "A Book",
+            entry_type="book",
+            isbn="978-3-16-148410-0",
+            authors=[
+                AuthorName(family="Eel", given="Egbert", particle="von"),
+                AuthorName(literal="Sci-Art Publishers"),
+            ],
+        )
+    )
+    library.add_note(1, "line one\nAU  - Injected Author\nTY  - JOUR")
+    path = tmp_path / "out.ris"
+    path.write_text(export(library, "ris", with_notes=True), encoding="utf-8")
+    with open_library(tmp_path / "fresh") as fresh:
+        report = fresh.import_file(path)
+        (paper,) = fresh.papers()
+    assert len(report.added) == 1
+    assert paper.authors == (
+        AuthorName(family="Eel", given="Egbert", particle="von"),
+        AuthorName(literal="Sci-Art Publishers"),
+    )
+    assert paper.isbn == "978-3-16-148410-0"
+
+
+def test_markdown_link_targets_and_tag_headings(library):
+    library.add_paper(draft("Odd link", url="https://x.org/a)b c", tags=["c++", "C#"]))
+    text = export(library, "markdown", group_by="tag")
+    assert "(https://x.org/a%29b%20c)" in text
+    assert "## c++" in text and "## C\\#" in text
+
+
+def test_an_empty_selection_exports_nothing(library, tricky):
+    assert export(library, "bibtex", ExportScope(ids=())) == ""
