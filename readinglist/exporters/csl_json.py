@@ -77,37 +77,81 @@ def item(paper: PaperView) -> dict[str, Any]:
         else TYPES.get(paper.entry_type, "article"),
         "title": paper.title,
     }
-    authors = []
-    for person in paper.authors:
-        if person.literal:
-            authors.append({"literal": person.literal})
-            continue
-        name = {"family": person.family, "given": person.given}
-        if person.particle:
-            name["non-dropping-particle"] = person.particle
-        if person.suffix:
-            name["suffix"] = person.suffix
-        authors.append({k: v for k, v in name.items() if v})
-    if authors:
-        data["author"] = authors
+    if paper.authors:
+        data["author"] = [_name(person) for person in paper.authors]
     if paper.year is not None:
         parts = [paper.year] + ([paper.month] if paper.month else [])
         data["issued"] = {"date-parts": [parts]}
+    # a thesis or report is published by its school or institution, not contained in it
+    venue_is_publisher = data["type"] in ("thesis", "report") and not paper.publisher
+    own_note = paper.extra.get("note")
+    note = "; ".join(
+        x
+        for x in (
+            own_note if isinstance(own_note, str) else "",
+            f"arXiv: {paper.arxiv_id}" if paper.arxiv_id else "",
+        )
+        if x
+    )
     optional = {
-        "container-title": paper.venue,
+        "container-title": "" if venue_is_publisher else paper.venue,
         "volume": paper.volume,
         "issue": paper.number,
         "page": paper.pages.replace("--", "-"),
-        "publisher": paper.publisher,
+        "publisher": paper.venue if venue_is_publisher else paper.publisher,
         "DOI": paper.doi,
         "URL": paper.url,
         "ISBN": paper.isbn,
         "abstract": paper.abstract,
         "keyword": ", ".join(paper.tags),
-        "note": f"arXiv: {paper.arxiv_id}" if paper.arxiv_id else "",
+        "note": note,
     }
     data.update({k: v for k, v in optional.items() if v})
+    data.update(_extras(paper))
     return data
+
+
+# Fields a BibTeX or RIS import kept, under their CSL names (plain text only).
+_FROM_EXTRA = {
+    "address": "publisher-place",
+    "location": "publisher-place",
+    "place_published": "publisher-place",
+    "edition": "edition",
+    "series": "collection-title",
+    "issn": "ISSN",
+    "language": "language",
+    "langid": "language",
+    "pmid": "PMID",
+    "pmcid": "PMCID",
+}
+
+
+def _extras(paper: PaperView) -> dict[str, Any]:
+    from readinglist.domain.bibtex_names import parse_names
+    from readinglist.domain.latex import latex_to_text
+
+    from_bibtex = isinstance(paper.extra.get("_bibtex"), dict)
+    found: dict[str, Any] = {}
+    for name, target in _FROM_EXTRA.items():
+        value = paper.extra.get(name)
+        if isinstance(value, str) and value.strip() and target not in found:
+            found[target] = latex_to_text(value) if from_bibtex else value.strip()
+    for role in ("editor", "translator"):
+        value = paper.extra.get(role)
+        if isinstance(value, str) and value.strip() and from_bibtex:
+            found[role] = [_name(person) for person in parse_names(value)]
+    return found
+
+
+def _name(person) -> dict[str, str]:
+    if person.literal:
+        return {"literal": person.literal}
+    name = {"family": person.family, "given": person.given}
+    if person.particle:
+        name["non-dropping-particle"] = person.particle
+    if person.suffix:
+        name["suffix"] = person.suffix
+    return {k: v for k, v in name.items() if v}
 
 
 def write_csl_json(papers: Iterable[PaperView], stream: TextIO) -> int:
