@@ -32,7 +32,9 @@ FORMATS = ["bibtex", "biblatex", "markdown", "obsidian", "csl-json", "ris"]
     help="BibTeX: non-ASCII as LaTeX escapes (default for bibtex) or as UTF-8 "
     "(default for biblatex).",
 )
-@click.option("--with-notes", is_flag=True, help="BibTeX, RIS: include tags, notes, rating.")
+@click.option(
+    "--with-notes", is_flag=True, help="BibTeX: tags, notes, rating and status too; RIS: notes too."
+)
 @click.option("--abstracts", is_flag=True, help="Markdown: include the abstracts.")
 @click.option("--group-by", type=click.Choice(["status", "tag"]), help="Markdown: sections.")
 @click.option("--title", help="Markdown: the document's title.")
