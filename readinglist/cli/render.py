@@ -35,19 +35,6 @@ def paper_table(papers: list[PaperView], truncate: bool) -> str:
     return "\n".join(paper_line(p, width) for p in papers)
 
 
-def _links(paper: PaperView) -> list[tuple[str, str]]:
-    links = []
-    if paper.doi:
-        links.append(("DOI", f"https://doi.org/{paper.doi}"))
-    if paper.arxiv_id:
-        links.append(("arXiv", f"https://arxiv.org/abs/{paper.arxiv_id}"))
-    if paper.url:
-        links.append(("URL", paper.url))
-    if paper.code_url:
-        links.append(("Code", paper.code_url))
-    return links
-
-
 def paper_details(paper: PaperView) -> str:
     width = min(shutil.get_terminal_size((100, 24)).columns, 100)
     rows: list[tuple[str, str]] = [
@@ -61,7 +48,7 @@ def paper_details(paper: PaperView) -> str:
         value = getattr(paper, name)
         if value:
             rows.append((name.capitalize(), value))
-    rows.extend(_links(paper))
+    rows.extend(paper.links())
     rows.append(("Rating", stars(paper.rating)))
     rows.append(("Status", paper.status))
     rows.append(("Tags", ", ".join(paper.tags) or "—"))

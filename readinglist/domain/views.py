@@ -61,6 +61,19 @@ class PaperView:
     def in_trash(self) -> bool:
         return self.deleted_at is not None
 
+    def links(self) -> list[tuple[str, str]]:
+        """(label, address) of every way to reach the paper: DOI, arXiv, its page, its code."""
+        found = []
+        if self.doi:
+            found.append(("DOI", f"https://doi.org/{self.doi}"))
+        if self.arxiv_id:
+            found.append(("arXiv", f"https://arxiv.org/abs/{self.arxiv_id}"))
+        if self.url and not self.url.startswith(("https://doi.org/", "https://arxiv.org/abs/")):
+            found.append(("Link", self.url))
+        if self.code_url:
+            found.append(("Code", self.code_url))
+        return found
+
     def authors_short(self, most: int = 3) -> str:
         """'Vaswani, Shazeer, Parmar +5': what fits in a table cell."""
         names = [a.last for a in self.authors]

@@ -1,10 +1,8 @@
-"""Small pieces every exporter needs: links, star ratings, Markdown escaping."""
+"""Small pieces every exporter needs: star ratings, tag words, Markdown escaping."""
 
 from __future__ import annotations
 
 import re
-
-from readinglist.domain.views import PaperView
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|#$~])")
 _NUMBERED = re.compile(r"^(\d+)([.)])")
@@ -15,19 +13,6 @@ STATUS_TITLES = {
     "unread": "Unread",
     "abandoned": "Abandoned",
 }
-
-
-def links(paper: PaperView) -> list[tuple[str, str]]:
-    found = []
-    if paper.doi:
-        found.append(("DOI", f"https://doi.org/{paper.doi}"))
-    if paper.arxiv_id:
-        found.append(("arXiv", f"https://arxiv.org/abs/{paper.arxiv_id}"))
-    if paper.url and not paper.url.startswith(("https://doi.org/", "https://arxiv.org/abs/")):
-        found.append(("Link", paper.url))
-    if paper.code_url:
-        found.append(("Code", paper.code_url))
-    return found
 
 
 def stars(rating: int) -> str:

@@ -9,7 +9,7 @@ from datetime import date
 from typing import TextIO
 
 from readinglist.domain.views import PaperView
-from readinglist.exporters.common import STATUS_TITLES, links, md, md_url, stars, tag_word
+from readinglist.exporters.common import STATUS_TITLES, md, md_url, stars, tag_word
 
 
 @dataclass(frozen=True)
@@ -21,7 +21,7 @@ class MarkdownOptions:
 
 def _item(paper: PaperView, options: MarkdownOptions) -> list[str]:
     box = "x" if paper.status == "read" else " "
-    found = links(paper)
+    found = paper.links()
     name = md(paper.title) or f"`{paper.key}`"
     title = f"[{name}]({md_url(found[0][1])})" if found else name
     lines = [f"- [{box}] **{title}**"]

@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 
 from readinglist.domain.views import PaperView
-from readinglist.exporters.common import links, tag_word
+from readinglist.exporters.common import tag_word
 
 MARKER = "%% readinglist: write below this line; it is kept when you export again %%"
 _UNSAFE = re.compile(r'[\\/:*?"<>|#^\[\]]')
@@ -65,7 +65,7 @@ def render(paper: PaperView) -> str:
     parts = [f"---\n{head}---\n", f"# {paper.title or paper.key}\n"]
     facts = [", ".join(a.display for a in paper.authors)] if paper.authors else []
     facts += [str(x) for x in (paper.venue, paper.year) if x]
-    facts += [f"[{label}]({url})" for label, url in links(paper)]
+    facts += [f"[{label}]({url})" for label, url in paper.links()]
     if facts:
         parts.append(" · ".join(facts) + "\n")
     if paper.abstract:
