@@ -85,6 +85,10 @@ def item(paper: PaperView) -> dict[str, Any]:
     # a thesis or report is published by its school or institution, not contained in it
     venue_is_publisher = data["type"] in ("thesis", "report") and not paper.publisher
     own_note = paper.extra.get("note")
+    if isinstance(own_note, str) and isinstance(paper.extra.get("_bibtex"), dict):
+        from readinglist.domain.latex import latex_to_text
+
+        own_note = latex_to_text(own_note)  # BibTeX's LaTeX, read as text
     note = "; ".join(
         x
         for x in (
