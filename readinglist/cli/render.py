@@ -8,6 +8,7 @@ import textwrap
 from typing import Any
 
 from readinglist.domain.views import PaperView
+from readinglist.exporters.common import stars
 
 
 def dump_json(value: Any) -> str:
@@ -16,10 +17,6 @@ def dump_json(value: Any) -> str:
 
 def plural(count: int, word: str) -> str:
     return f"{count} {word}" if count == 1 else f"{count} {word}s"
-
-
-def stars(rating: int) -> str:
-    return "★" * rating + "☆" * (5 - rating)
 
 
 def paper_line(paper: PaperView, width: int | None = None) -> str:

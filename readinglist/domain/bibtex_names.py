@@ -88,3 +88,8 @@ def parse_names(value: str) -> list[AuthorName]:
             )
         )
     return names
+
+
+def split_keywords(value: str) -> list[str]:
+    """A BibTeX 'keywords' field as tags: comma or semicolon separated, LaTeX read as text."""
+    return [latex_to_text(k) for k in re.split(r"[,;]", value) if k.strip()]

@@ -17,7 +17,7 @@ import bibtexparser
 from bibtexparser.library import Library
 from bibtexparser.model import Entry, Field
 
-from readinglist.domain.bibtex_names import parse_names
+from readinglist.domain.bibtex_names import parse_names, split_keywords
 from readinglist.domain.latex import (
     accents_to_unicode,
     escape_latex,
@@ -109,12 +109,6 @@ def _date_parts(date: str) -> tuple[int | None, int | None]:
     if not match:
         return None, None
     return int(match.group(1)), int(match.group(2)) if match.group(2) else None
-
-
-def _split_keywords(value: str) -> list[str]:
-    return sorted(
-        (latex_to_text(k) for k in re.split(r"[,;]", value) if k.strip()), key=str.casefold
-    )
 
 
 def _source(paper: PaperView) -> dict:
@@ -256,7 +250,7 @@ class _Writer:
             taken.add(name)
         keywords = _source(paper).get("raw", {}).get("keywords")
         if not self.options.with_notes:
-            if keywords and tuple(_split_keywords(keywords)) == paper.tags:
+            if keywords and tuple(sorted(split_keywords(keywords), key=str.casefold)) == paper.tags:
                 add("keywords", self.source(keywords))  # the file's own keywords, unchanged
         else:
             add("keywords", self.plain(", ".join(paper.tags)))

@@ -24,7 +24,7 @@ from bibtexparser.model import (
     String,
 )
 
-from readinglist.domain.bibtex_names import parse_names
+from readinglist.domain.bibtex_names import parse_names, split_keywords
 from readinglist.domain.drafts import PaperDraft, ParseResult, Problem
 from readinglist.domain.identifiers import normalize_arxiv_id, normalize_doi
 from readinglist.domain.latex import latex_to_text
@@ -273,7 +273,7 @@ def _draft(
     keywords = fields.pop("keywords", "")
     if keywords:
         raw["keywords"] = keywords
-    draft.tags = [latex_to_text(k) for k in re.split(r"[,;]", keywords) if k.strip()]
+    draft.tags = split_keywords(keywords)
     _personal(draft, fields)
     # The other fields are LaTeX source, written back as they are.
     source: dict[str, object] = {"latex": latex} if latex else {}

@@ -79,7 +79,7 @@ class IndexSyncer:
 
         Errors are logged with their cause and the queue is kept, so the next call retries.
         """
-        total = self.pending()
+        total = self.pending() if progress is not None else 0  # only a watcher needs it
         done = 0
         if progress is not None and total:
             progress(0, total)

@@ -131,10 +131,12 @@ class Library:
     def parse_query(self, query: str) -> Node:
         """Parse and resolve a query; raises a LibraryError that says what is wrong."""
         node = parse_query(query)
-        with self.database.read() as session:
-            names = lists.list_names_by_id(session)
+        names: dict[str, int] = {}
 
-        def list_id(name: str) -> str:
+        def list_id(name: str) -> str:  # the lists are read only if the query names one
+            if not names:
+                with self.database.read() as session:
+                    names.update(lists.list_names_by_id(session))
             key = name.strip().casefold()
             if key not in names:
                 raise ListNotFound(f"no reading list named {name!r}")
