@@ -1,8 +1,10 @@
 """The command line as a user runs it: the issue's tour, JSON output, and clear errors."""
 
 import json
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -136,9 +138,32 @@ def test_user_mistakes_get_one_clear_line_and_a_non_zero_status(run, args, messa
     assert isinstance(result.exception, SystemExit), result.exception  # not a crash
 
 
-def test_no_subcommand_explains_itself(run):
-    result = run()
-    assert "Usage:" in result.stdout and "desktop window" in result.stdout
+def test_no_subcommand_opens_the_window_instead_of_printing_help(tmp_path):
+    """`readinglist` alone is the desktop application: it keeps running (its event loop)
+    where a command would have printed and exited."""
+    program = Path(sys.executable).with_name("readinglist")
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "HOME": str(tmp_path)}
+    env["XDG_CONFIG_HOME"] = str(tmp_path / "config")
+    process = subprocess.Popen(
+        [str(program), "--library", str(tmp_path / "lib")],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        with pytest.raises(subprocess.TimeoutExpired):
+            process.wait(timeout=4)
+        assert (tmp_path / "lib" / "library.sqlite3").exists()
+    finally:
+        process.terminate()
+        out, _err = process.communicate(timeout=20)
+    assert "Usage:" not in out
+
+
+def test_help_names_the_window_command(run):
+    result = run("--help")
+    assert "gui" in result.stdout and "desktop window" in result.stdout
 
 
 def test_version_and_module_entry_point_in_a_real_process():

@@ -71,11 +71,9 @@ def cli(ctx: click.Context, library_path: Path | None) -> None:
     ctx.obj = context
     ctx.call_on_close(context.close)
     if ctx.invoked_subcommand is None:
-        click.echo(ctx.get_help())
-        click.echo(
-            "\nThe desktop window is not part of this version yet; "
-            "use the commands above (try 'readinglist import FILE')."
-        )
+        from readinglist.gui.app import run
+
+        ctx.exit(run(library_path))
 
 
 pass_library = click.make_pass_decorator(LibraryContext)

@@ -12,6 +12,7 @@ class Changes:
     removed: frozenset[int] = frozenset()  # moved to the trash or deleted for good
     tags: bool = False  # the set of tags or their counts changed
     lists: bool = False  # reading lists or their contents changed
+    searches: bool = False  # saved searches changed
     notes: frozenset[int] = field(default=frozenset())  # papers whose notes changed
     created: int | None = None  # the id of the one thing a call created (a paper, a note)
 
@@ -26,9 +27,10 @@ class Changes:
             removed=self.removed | other.removed,
             tags=self.tags or other.tags,
             lists=self.lists or other.lists,
+            searches=self.searches or other.searches,
             notes=self.notes | other.notes,
             created=self.created if self.created is not None else other.created,
         )
 
     def __bool__(self) -> bool:
-        return bool(self.papers or self.tags or self.lists or self.notes)
+        return bool(self.papers or self.tags or self.lists or self.notes or self.searches)

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
-SORT_KEYS = ("added", "updated", "title", "year", "rating", "status", "key", "venue", "author")
+SORT_KEYS = (
+    "added", "updated", "title", "year", "rating", "status", "key", "venue", "author", "tags",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -14,6 +17,8 @@ class PaperFilter:
     status: str | None = None
     trashed: bool = False  # True: only the trash; False: only papers not in the trash
     min_rating: int | None = None
+    unfiled: bool = False  # only papers in no reading list
+    added_since: datetime | None = None
 
 
 @dataclass(frozen=True)

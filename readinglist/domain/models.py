@@ -133,6 +133,19 @@ class ListItem(SQLModel, table=True):
     added_at: datetime = Field(default_factory=utcnow)
 
 
+class SavedSearch(SQLModel, table=True):
+    """A query kept under a name: a smart list that always shows what matches it now."""
+
+    __tablename__ = "saved_search"
+    __table_args__ = {"sqlite_autoincrement": True}  # ids are never reused
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200)
+    name_key: str = Field(max_length=200, unique=True)
+    query: str = Field(default="", max_length=2000)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
 class IndexQueue(SQLModel, table=True):
     """Papers whose search-index entry is behind the database (an outbox).
 

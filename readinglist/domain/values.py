@@ -95,6 +95,10 @@ class TagNotFound(LibraryError):
     pass
 
 
+class SavedSearchNotFound(LibraryError):
+    pass
+
+
 class NameTaken(LibraryError):
     pass
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -100,6 +101,9 @@ class WhooshIndex:
         else:
             self._index = self._storage.open_index(INDEX_NAME)
         self._searcher = None
+        # The GUI searches on one thread while another feeds the index: the shared searcher
+        # is swapped or closed only under this lock.
+        self._guard = threading.RLock()
 
     def locked(self):
         """Hold the cross-process index lock (see search/lock.py) for a read-then-write."""
@@ -128,14 +132,14 @@ class WhooshIndex:
             writer.cancel()
             raise
         writer.commit()
-        self._drop_searcher()
+        with self._guard:
+            self._drop_searcher()
 
     def rebuild(
         self, docs: Iterable[SearchDoc], total: int, progress: Progress | None = None
     ) -> None:
         """Write a fresh index beside the old one and swap it in, so search keeps working
         on the old one until the new one is complete."""
-        self._drop_searcher()
         fresh = self.folder.with_name(self.folder.name + ".rebuild")
         shutil.rmtree(fresh, ignore_errors=True)
         fresh.mkdir(parents=True)
@@ -153,13 +157,15 @@ class WhooshIndex:
             shutil.rmtree(fresh, ignore_errors=True)
             raise
         writer.commit()
-        old = self.folder.with_name(self.folder.name + ".old")
-        shutil.rmtree(old, ignore_errors=True)
-        self.folder.rename(old)
-        fresh.rename(self.folder)
-        shutil.rmtree(old, ignore_errors=True)
-        self._storage = FileStorage(str(self.folder), supports_mmap=False)
-        self._index = self._storage.open_index(INDEX_NAME)
+        with self._guard:
+            self._drop_searcher()
+            old = self.folder.with_name(self.folder.name + ".old")
+            shutil.rmtree(old, ignore_errors=True)
+            self.folder.rename(old)
+            fresh.rename(self.folder)
+            shutil.rmtree(old, ignore_errors=True)
+            self._storage = FileStorage(str(self.folder), supports_mmap=False)
+            self._index = self._storage.open_index(INDEX_NAME)
         if progress is not None:
             progress(done, total)
 
@@ -177,19 +183,23 @@ class WhooshIndex:
             self._searcher = None
 
     def search(self, query: Node, limit: int | None = 50, offset: int = 0) -> SearchHits:
-        searcher = self._current_searcher()
-        compiled = compile_query(query, searcher)
-        wanted = None if limit is None else offset + limit
-        results = searcher.search(compiled, limit=wanted)
-        ids = [int(hit["id"]) for hit in results[offset:wanted]]
-        return SearchHits(ids=ids, total=len(results))
+        with self._guard:
+            searcher = self._current_searcher()
+            compiled = compile_query(query, searcher)
+            wanted = None if limit is None else offset + limit
+            results = searcher.search(compiled, limit=wanted)
+            ids = [int(hit["id"]) for hit in results[offset:wanted]]
+            return SearchHits(ids=ids, total=len(results))
 
     def versions(self) -> dict[int, int]:
-        searcher = self._current_searcher()
-        return {int(f["id"]): f["version"] for f in searcher.all_stored_fields()}
+        with self._guard:
+            searcher = self._current_searcher()
+            return {int(f["id"]): f["version"] for f in searcher.all_stored_fields()}
 
     def doc_count(self) -> int:
-        return self._current_searcher().doc_count()
+        with self._guard:
+            return self._current_searcher().doc_count()
 
     def close(self) -> None:
-        self._drop_searcher()
+        with self._guard:
+            self._drop_searcher()

@@ -80,7 +80,7 @@ class ImportReport:
         }
 
 
-def _row(draft: PaperDraft, source: str, problems: list[Problem]) -> dict[str, Any]:
+def row_of(draft: PaperDraft, source: str, problems: list[Problem]) -> dict[str, Any]:
     row: dict[str, Any] = {name: (getattr(draft, name) or "").strip() for name in TEXT_FIELDS}
     for name in NUMBER_FIELDS:
         value = getattr(draft, name)
@@ -229,7 +229,7 @@ def _import_batch(
     first_duplicate = len(report.duplicates)
     now = utcnow()
     for draft in drafts:
-        row = _row(draft, report.source, report.problems)
+        row = row_of(draft, report.source, report.problems)
         tags = _clean_tags(draft, report)
         first = draft.authors[0] if draft.authors else None
         wanted = draft.key.strip()

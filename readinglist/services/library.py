@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from sqlmodel import Session
 
 from readinglist.domain.changes import Changes
-from readinglist.domain.drafts import PaperDraft, Problem
+from readinglist.domain.drafts import PaperDraft, ParseResult, Problem
 from readinglist.domain.filters import PaperFilter, Sort
 from readinglist.domain.values import LibraryError, ListNotFound, ReadingStatus
 from readinglist.domain.views import ListSummary, PaperView, TagCount
@@ -28,11 +28,14 @@ from readinglist.lookup.resolver import look_up
 from readinglist.search.query import And as QueryAnd
 from readinglist.search.query import Exact, Node, map_exact, parse_query
 from readinglist.search.whoosh_index import WhooshIndex
-from readinglist.services import editing, lists, maintenance
+from readinglist.services import editing, lists, maintenance, saved_searches
 from readinglist.services.importing import ImportReport, import_drafts
 from readinglist.services.imports import ImportSummary, import_history, undo_import
 from readinglist.services.indexing import IndexSyncer
 from readinglist.services.location import default_library_folder
+from readinglist.services.overview import LibraryCounts, library_counts
+from readinglist.services.preview import ImportPreview, preview_import
+from readinglist.services.saved_searches import SavedSearchView
 from readinglist.storage.database import Database
 from readinglist.storage.papers import count, load_views, query_ids, resolve_paper
 
@@ -57,6 +60,10 @@ class Library:
         self.database = database
         self.index = index
         self.syncer = IndexSyncer(database, index)
+        # False when a caller (the GUI) feeds the index itself, off its main thread: one Whoosh
+        # commit and a fresh searcher cost ~200 ms on a large library, too long to wait for
+        # after each click. The queue keeps every change until then.
+        self.index_after_write = True
 
     # --- opening and closing -----------------------------------------------------------------
     @classmethod
@@ -94,8 +101,17 @@ class Library:
     def _write(self, operation: Callable[[Session], Changes]) -> Changes:
         with self.database.write() as session:
             changes = operation(session)
-        self.syncer.try_drain()
+        self._after_write()
         return changes
+
+    def _after_write(self, progress: Progress | None = None) -> None:
+        if self.index_after_write:
+            self.syncer.try_drain(progress)
+
+    def update_index(self, progress: Progress | None = None) -> bool:
+        """Bring the search index up to date with every change so far; False if it could not
+        (the changes stay queued for the next try)."""
+        return self.syncer.try_drain(progress)
 
     def _ids(self, session: Session, refs: Ref | Iterable[Ref]) -> list[int]:
         if isinstance(refs, int | str):
@@ -106,6 +122,11 @@ class Library:
     def get(self, ref: Ref) -> PaperView:
         with self.database.read() as session:
             return load_views(session, [resolve_paper(session, ref)])[0]
+
+    def views(self, ids: Sequence[int]) -> list[PaperView]:
+        """Snapshots of the papers ``ids``, in that order (ids no longer there are skipped)."""
+        with self.database.read() as session:
+            return load_views(session, ids)
 
     def papers(
         self,
@@ -128,6 +149,29 @@ class Library:
         with self.database.read() as session:
             return count(session, filter or PaperFilter())
 
+    def counts(self) -> LibraryCounts:
+        """How many papers each status, tag, list, the trash and the recent ones hold."""
+        with self.database.read() as session:
+            return library_counts(session)
+
+    def browse(
+        self, filter: PaperFilter | None = None, query: str = "", sort: Sort | None = None
+    ) -> list[int]:
+        """The ids a view of the library shows: ``filter`` (a sidebar entry) narrowed by
+        ``query``, in ``sort`` order; with no sort a query keeps its ranking and a plain view
+        its own order (a reading list's, or by date added)."""
+        paper_filter = filter or PaperFilter()
+        if not query.strip():
+            return self.paper_ids(paper_filter, sort)
+        hits = self.search_ids(query)
+        if sort is None:
+            if paper_filter == PaperFilter():
+                return hits
+            allowed = set(self.paper_ids(paper_filter))
+            return [i for i in hits if i in allowed]
+        matched = set(hits)
+        return [i for i in self.paper_ids(paper_filter, sort) if i in matched]
+
     def parse_query(self, query: str) -> Node:
         """Parse and resolve a query; raises a LibraryError that says what is wrong."""
         node = parse_query(query)
@@ -143,6 +187,10 @@ class Library:
             return str(names[key])
 
         return map_exact(node, "lists", list_id)
+
+    def search_ids(self, query: str) -> list[int]:
+        """Every paper matching ``query``, best first: for a table that loads rows lazily."""
+        return self.index.search(self.parse_query(query), limit=None).ids
 
     def search(
         self, query: str, limit: int | None = 50, offset: int = 0, status: str | None = None
@@ -172,7 +220,7 @@ class Library:
     def add_paper(self, draft: PaperDraft) -> Changes:
         report = ImportReport(source="<added by hand>", format="manual")
         import_drafts(self.database, [draft], report)
-        self.syncer.try_drain()
+        self._after_write()
         if report.added:
             return Changes(added=frozenset(report.added), created=report.added[0])
         duplicate = report.duplicates[0]
@@ -245,7 +293,134 @@ class Library:
     def move_in_list(self, name: str, ref: Ref, position: int) -> Changes:
         return self._write(lambda s: lists.move_in_list(s, name, self._ids(s, ref)[0], position))
 
+    def reorder_list(self, name: str, order: Sequence[Ref]) -> Changes:
+        """Give a reading list a new order in one step (a drag of several papers)."""
+        return self._write(lambda s: lists.reorder_list(s, name, self._ids(s, order)))
+
+    # --- saved searches ------------------------------------------------------------------------
+    def saved_searches(self) -> list[SavedSearchView]:
+        with self.database.read() as session:
+            return saved_searches.saved_searches(session)
+
+    def save_search(self, name: str, query: str) -> Changes:
+        """Keep a query under a name (checked first, so a broken query is never saved)."""
+        self.parse_query(query)
+        return self._write(lambda s: saved_searches.save_search(s, name, query))
+
+    def rename_saved_search(self, old: str, new: str) -> Changes:
+        return self._write(lambda s: saved_searches.rename_saved_search(s, old, new))
+
+    def delete_saved_search(self, name: str) -> Changes:
+        return self._write(lambda s: saved_searches.delete_saved_search(s, name))
+
     # --- import ------------------------------------------------------------------------------
+    def preview_file(
+        self, path: str | Path, format: str | None = None, encoding: str | None = None
+    ) -> ImportPreview:
+        """What importing ``path`` would bring, with duplicates flagged; changes nothing."""
+        return self._preview(parse_file(Path(path), format, encoding), str(path))
+
+    def preview_files(self, paths: Sequence[str | Path]) -> ImportPreview:
+        """One preview of several files: duplicates across them are found too. A file that
+        cannot be read at all is an error of the preview; the others are still previewed."""
+        combined = ParseResult()
+        formats: list[str] = []
+        for path in paths:
+            try:
+                parsed = parse_file(Path(path))
+            except LibraryError as error:
+                combined.problems.append(Problem(str(path), None, str(error)))
+                continue
+            combined.entries.extend(parsed.entries)
+            combined.problems.extend(parsed.problems)
+            combined.encoding = parsed.encoding
+            if parsed.format not in formats:
+                formats.append(parsed.format)
+        combined.format = ", ".join(formats)
+        source = str(paths[0]) if len(paths) == 1 else ", ".join(Path(p).name for p in paths)
+        return self._preview(combined, source)
+
+    @staticmethod
+    def is_identifier_list(text: str) -> bool:
+        """True when every line of ``text`` is an arXiv id or a DOI (what a paste of ids is)."""
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        if not lines or len(lines) > 500:
+            return False
+        try:
+            for line in lines:
+                parse_identifier(line)
+        except LibraryError:
+            return False
+        return True
+
+    def preview_identifiers(
+        self, identifiers: Sequence[str], endpoints: Endpoints | None = None
+    ) -> ImportPreview:
+        """Fetch each paper an identifier names (arXiv, Crossref, DataCite) for a preview; one
+        that cannot be found is an error of the preview."""
+        parsed = ParseResult(format="identifier")
+        with Http(endpoints) as http:
+            for number, text in enumerate(identifiers, start=1):
+                try:
+                    draft = look_up(http, parse_identifier(text))
+                except LibraryError as error:
+                    parsed.problems.append(Problem("identifiers", number, f"{text}: {error}"))
+                    continue
+                draft.line = number
+                parsed.entries.append(draft)
+        return self._preview(parsed, "identifiers")
+
+    def preview_text(
+        self, text: str, source: str = "<pasted>", format: str | None = None
+    ) -> ImportPreview:
+        return self._preview(parse_text(text, source, format), source)
+
+    def preview_bytes(
+        self, data: bytes, source: str = "<pasted>", format: str | None = None
+    ) -> ImportPreview:
+        return self._preview(parse_data(data, source, format), source)
+
+    def _preview(self, parsed, source: str) -> ImportPreview:
+        with self.database.read() as session:
+            return preview_import(session, parsed, source)
+
+    def import_preview(
+        self,
+        preview: ImportPreview,
+        chosen: Iterable[int] | None = None,
+        progress: Progress | None = None,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> ImportReport:
+        """Import the candidates of ``preview`` at the indexes ``chosen`` (default: all); the
+        source's problems are part of the report, so nothing it said is lost."""
+        picked = range(len(preview.candidates)) if chosen is None else sorted(set(chosen))
+        drafts = [preview.candidates[i].draft for i in picked]
+        report = ImportReport(preview.source, preview.format, preview.encoding)
+        report.problems.extend(preview.problems)
+        import_drafts(self.database, drafts, report, progress, cancelled)
+        self._after_write()
+        return report
+
+    def open_sample(self) -> ImportReport:
+        """Bring in the bundled sample library, its reading lists included."""
+        from readinglist.services.sample import SOURCE, load_sample
+
+        drafts, sample_lists = load_sample()
+        report = ImportReport(source=SOURCE, format="sample")
+        import_drafts(self.database, drafts, report)
+        # each entry's paper: a new one, in order, or the one it duplicated
+        merged = {d.line: d.paper_id for d in report.duplicates}
+        added = iter(report.added)
+        ids = {d.key: merged[d.line] if d.line in merged else next(added) for d in drafts}
+        existing = {summary.name.casefold() for summary in self.lists()}
+        for name, members in sample_lists.items():
+            if name.casefold() not in existing:
+                self._write(lambda s, n=name: lists.create_list(s, n))
+            wanted = [ids[k] for k in members if k in ids]
+            self._write(lambda s, n=name, w=wanted: lists.add_to_list(s, n, w, None))
+        self._after_write()
+        return report
+
     def import_file(
         self,
         path: str | Path,
@@ -290,7 +465,7 @@ class Library:
         report.problems.extend(parsed.problems)
         import_drafts(self.database, parsed.entries, report, progress, cancelled, dry_run)
         if not dry_run:
-            self.syncer.try_drain(index_progress)
+            self._after_write(index_progress)
         return report
 
     def add_identifiers(
@@ -311,7 +486,7 @@ class Library:
                     report.problems.append(Problem(text, None, str(error)))
         import_drafts(self.database, drafts, report, dry_run=dry_run)
         if not dry_run:
-            self.syncer.try_drain()
+            self._after_write()
         return report
 
     def imports(self) -> list[ImportSummary]:

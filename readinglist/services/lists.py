@@ -126,6 +126,19 @@ def move_in_list(session: Session, name: str, paper_id: int, position: int) -> C
     return Changes(lists=True)
 
 
+def reorder_list(session: Session, name: str, order: Sequence[int]) -> Changes:
+    """Put the list's papers in ``order``; members it leaves out keep their turn after it."""
+    list_id = resolve_list(session, name)
+    members = _members(session, list_id)
+    present = set(members)
+    wanted = [i for i in dict.fromkeys(order) if i in present]
+    chosen = set(wanted)
+    members = wanted + [i for i in members if i not in chosen]
+    _renumber(session, list_id, members)
+    _touch_list(session, list_id)
+    return Changes(lists=True)
+
+
 def _touch_list(session: Session, list_id: int) -> None:
     session.execute(update(ReadingList).where(L.id == list_id).values(updated_at=utcnow()))
 

@@ -28,6 +28,7 @@ CHUNK = 500  # ids per IN (...) clause; well under every database's parameter li
 # Tables for joins, and their columns for expressions.
 PAPER, TAG, LIST, LIST_ITEM = (Paper.__table__, Tag.__table__, ReadingList.__table__,
                                ListItem.__table__)  # fmt: skip
+PAPER_TAG = PaperTag.__table__
 P = PAPER.c
 A = PaperAuthor.__table__.c
 T = TAG.c
@@ -168,6 +169,10 @@ def _filtered(statement, paper_filter: PaperFilter, session: Session):
             .where(T.name_key == tag.strip().casefold())
         )
         statement = statement.where(P.id.in_(tagged))
+    if paper_filter.unfiled:
+        statement = statement.where(P.id.not_in(select(LI.paper_id)))
+    if paper_filter.added_since is not None:
+        statement = statement.where(P.added_at >= paper_filter.added_since)
     if paper_filter.list_name is not None:
         list_id = resolve_list(session, paper_filter.list_name)
         statement = statement.join(LIST_ITEM, and_(LI.paper_id == P.id, LI.list_id == list_id))
@@ -180,6 +185,15 @@ def _first_author():
         .where(A.paper_id == P.id)
         .order_by(A.position)
         .limit(1)
+        .scalar_subquery()
+    )
+
+
+def _first_tag():
+    return (
+        select(func.min(T.name_key))
+        .join(PAPER_TAG, PT.tag_id == T.id)
+        .where(PT.paper_id == P.id)
         .scalar_subquery()
     )
 
@@ -197,6 +211,7 @@ def _order_columns(sort: Sort | None, in_list: bool):
         "key": P.key,
         "venue": func.lower(P.venue),
         "author": func.lower(_first_author()),
+        "tags": _first_tag(),
     }
     if sort.key == "position":
         if not in_list:

@@ -26,3 +26,54 @@ def listing(page: Path, count: int, seed: int = 7) -> str:
         abstract = ". ".join(rng.sample(sentences, rng.randint(4, 9))) + "."
         papers.append(f"{' '.join(words)} ({number})\n{abstract}")
     return "\n".join(papers) + "\n"
+
+
+GIVEN = ("Ana", "Björn", "Chen", "Dmitri", "Élodie", "Farah", "Günther", "Hiroshi", "Inés",
+         "José", "Kwame", "Léa", "Marta", "Nguyen", "Oğuz", "Priya", "Rafael", "Søren", "Tomás",
+         "Yuki")  # fmt: skip
+FAMILY = ("Müller", "García", "Wang", "Smith", "Kowalski", "Ivanova", "Dubois", "Rossi",
+          "Andersson", "Tanaka", "O'Brien", "Nakamura", "Schölkopf", "Ødegaard", "Novák",
+          "Hernández", "Li", "Brown", "Zhang", "Kim")  # fmt: skip
+PARTICLES = ("van der", "de", "von", "di", "de la")
+VENUES = ("Advances in Neural Information Processing Systems", "Proceedings of ACL",
+          "Journal of Machine Learning Research", "Proceedings of CVPR", "Nature",
+          "Transactions on Information Systems", "Proceedings of SIGIR", "ICLR", "arXiv preprint",
+          "Communications of the ACM")  # fmt: skip
+TAGS = ("nlp", "vision", "retrieval", "theory", "to-cite", "reproduce", "survey", "rl",
+        "optimization", "graphs", "speech", "robotics")  # fmt: skip
+
+
+def _author(rng: random.Random) -> str:
+    family = rng.choice(FAMILY)
+    if rng.random() < 0.08:
+        family = f"{rng.choice(PARTICLES)} {family}"
+    return f"{family}, {rng.choice(GIVEN)}"
+
+
+def bibtex_library(page: Path, count: int, seed: int = 7) -> str:
+    """``count`` BibTeX entries with the sample page's words, 1–7 authors (accents, particles),
+    years, venues, 0–3 keywords, some ratings and notes: the import path is measured too."""
+    titles, abstracts = sample_texts(page)
+    sentences = [s.strip() for a in abstracts for s in a.split(". ") if len(s) > 20]
+    rng = random.Random(seed)
+    entries = []
+    for number in range(count):
+        words = rng.choice(titles).split()
+        rng.shuffle(words)
+        title = " ".join(words).replace("{", "").replace("}", "")
+        abstract = (". ".join(rng.sample(sentences, rng.randint(4, 9))) + ".").replace("%", "\\%")
+        authors = " and ".join(_author(rng) for _ in range(rng.randint(1, 7)))
+        fields = {
+            "title": f"{{{title}}} ({number})",
+            "author": authors,
+            "year": str(rng.randint(1990, 2026)),
+            "journal": rng.choice(VENUES),
+            "abstract": abstract,
+        }
+        if rng.random() < 0.6:
+            fields["keywords"] = ", ".join(rng.sample(TAGS, rng.randint(1, 3)))
+        if rng.random() < 0.3:
+            fields["doi"] = f"10.5555/bench.{seed}.{number}"
+        body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields.items())
+        entries.append(f"@article{{bench{number},\n{body}\n}}\n")
+    return "\n".join(entries)

@@ -1,0 +1,192 @@
+"""Starting the window: the normal way, as a self-test for packaging, or to take a screenshot."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from readinglist.domain.values import LibraryError
+
+SELF_TEST_SECONDS = 60
+
+
+def _platform_for_scripts() -> None:
+    """Self-tests and screenshots need no screen: render offscreen unless told otherwise."""
+    if "QT_QPA_PLATFORM" not in os.environ:
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+
+
+def _quiet_qt_messages() -> None:
+    """Drop Qt's notes that say nothing to a user (the offscreen platform's missing
+    window-manager features); everything else still reaches stderr."""
+    from PySide6.QtCore import qInstallMessageHandler
+
+    noise = ("propagateSizeHints",)
+
+    def handler(_kind, _context, message: str) -> None:
+        if not any(n in message for n in noise):
+            print(message, file=sys.stderr)
+
+    qInstallMessageHandler(handler)
+
+
+def application(dark: bool | None = None):
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QApplication
+
+    from readinglist.gui.theme import apply_scheme
+
+    app = QApplication.instance()
+    if app is None:
+        _quiet_qt_messages()
+        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+            Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
+        )
+        app = QApplication(sys.argv[:1])
+        app.setApplicationName("readinglist")
+        app.setOrganizationName("readinglist")
+        app.setApplicationDisplayName("readinglist")
+        app.setDesktopFileName("readinglist")
+    apply_scheme(app, dark)
+    return app
+
+
+def _scratch_settings():
+    from PySide6.QtCore import QSettings
+
+    folder = tempfile.mkdtemp(prefix="readinglist-settings-")
+    return QSettings(str(Path(folder) / "settings.ini"), QSettings.Format.IniFormat)
+
+
+def run(library_path: Path | None) -> int:
+    """The desktop application, on the given (or the default) library."""
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QMessageBox
+
+    from readinglist.gui.main_window import MainWindow
+    from readinglist.services.library import Library
+
+    app = application()
+    try:
+        library = Library.open(library_path)
+    except LibraryError as error:
+        QMessageBox.critical(None, "readinglist", str(error))
+        return 1
+    window = MainWindow(library, QSettings())
+    window.show()
+    try:
+        return app.exec()
+    finally:
+        library.close()
+
+
+def self_test(library_path: Path | None) -> int:
+    """Open the window on the library, load it, search, close: exit 0 when all of it worked."""
+    _platform_for_scripts()
+    from readinglist.gui.main_window import MainWindow
+    from readinglist.services.library import Library
+
+    started = time.monotonic()
+    app = application()
+    try:
+        library = Library.open(library_path)
+    except LibraryError as error:
+        print(f"self-test failed: {error}", file=sys.stderr)
+        return 1
+    try:
+        window = MainWindow(library, _scratch_settings())
+        window.show()
+        _wait(window, started)
+        expected = library.count()
+        if window.model.rowCount() != expected:
+            raise AssertionError(f"the table shows {window.model.rowCount()} of {expected}")
+        word = _a_word(window)
+        window.search.set_text(word)
+        _wait(window, started)
+        if expected and window.model.rowCount() == 0:
+            raise AssertionError(f"searching for {word!r} found nothing")
+        window.search.set_text("")
+        _wait(window, started)
+        window.close()
+        app.processEvents()
+    except Exception as error:
+        print(f"self-test failed: {error}", file=sys.stderr)
+        return 1
+    finally:
+        library.close()
+    seconds = time.monotonic() - started
+    print(f"self-test passed: {expected:,} papers, searched for {word!r}, {seconds:.1f} s")
+    return 0
+
+
+def _a_word(window) -> str:
+    """A word of the first paper's title, so the search must find at least that paper."""
+    view = window.model.view(0) if window.model.rowCount() else None
+    if view is None:
+        return "paper"
+    words = [w.strip(".,:;!?()[]{}\"'") for w in view.title.split()]
+    words = [w for w in words if len(w) > 3 and w.isalpha()]
+    return max(words, key=len) if words else "paper"
+
+
+def _wait(window, started: float) -> None:
+    if time.monotonic() - started > SELF_TEST_SECONDS:
+        raise TimeoutError("the window did not finish loading in time")
+    window.wait_idle()
+
+
+def screenshot(
+    library_path: Path | None,
+    out: Path,
+    dark: bool = False,
+    select: str | None = None,
+    query: str | None = None,
+    preview: Path | None = None,
+    size: tuple[int, int] = (1400, 860),
+) -> int:
+    """Render the main window (or an import preview over it) to a PNG and exit."""
+    _platform_for_scripts()
+    from readinglist.gui.main_window import MainWindow
+    from readinglist.services.library import Library
+
+    app = application(dark=True if dark else None)
+    try:
+        library = Library.open(library_path)
+    except LibraryError as error:
+        print(f"screenshot failed: {error}", file=sys.stderr)
+        return 1
+    try:
+        window = MainWindow(library, _scratch_settings())
+        window.resize(*size)
+        window.show()
+        window.wait_idle()
+        if query:
+            window.search.set_text(query)
+            window.wait_idle()
+        if select:
+            window.select_papers([library.get(select).id])
+        elif window.model.rowCount():
+            window.select_papers([window.model.paper_id(0)])
+        app.processEvents()
+        target = window
+        if preview is not None:
+            job = window.preview_files([str(preview)])
+            job.wait()
+            window.wait_idle()
+            target = window.preview_dialog
+            app.processEvents()
+        out.parent.mkdir(parents=True, exist_ok=True)
+        if not target.grab().save(str(out)):
+            raise OSError(f"cannot write {out}")
+        window.close()
+    except LibraryError as error:
+        print(f"screenshot failed: {error}", file=sys.stderr)
+        return 1
+    finally:
+        library.close()
+    print(f"saved {out}")
+    return 0

@@ -1,0 +1,54 @@
+"""Export from the window: which formats, and the work itself (run on a worker thread)."""
+
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from readinglist.services.exporting import ExportOptions, ExportScope
+from readinglist.services.library import Library
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    name: str  # the core's format name
+    title: str
+    suffix: str  # "" for a folder
+
+
+FORMATS = (
+    ExportFormat("bibtex", "BibTeX", "bib"),
+    ExportFormat("biblatex", "BibLaTeX", "bib"),
+    ExportFormat("markdown", "Markdown", "md"),
+    ExportFormat("csl-json", "CSL-JSON", "json"),
+    ExportFormat("ris", "RIS", "ris"),
+    ExportFormat("obsidian", "Obsidian notes (a folder)", ""),
+)
+
+
+def export_to(
+    library: Library, fmt: ExportFormat, target: Path, scope: ExportScope, title: str = ""
+) -> int:
+    """Write the file whole or not at all: a temporary file beside it, renamed into place."""
+    options = ExportOptions(title=title or None, abstracts=fmt.name == "markdown")
+    if not fmt.suffix:
+        return library.export(fmt.name, scope=scope, options=options, folder=target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=".export-", dir=target.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+            written = library.export(fmt.name, stream, scope, options)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return written
+
+
+def bibtex_text(library: Library, ids: list[int]) -> str:
+    stream = io.StringIO()
+    library.export("bibtex", stream, ExportScope(ids=tuple(ids)))
+    return stream.getvalue()

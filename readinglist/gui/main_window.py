@@ -1,0 +1,858 @@
+"""The main window: sidebar, paper table and detail pane, with the search bar on top and the
+state of background work at the bottom. It wires the parts together; what each part does lives
+in its own module, and every change goes through the controller."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QGuiApplication
+from PySide6.QtGui import QKeySequence as Keys
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QInputDialog,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QProgressBar,
+    QSplitter,
+    QStackedWidget,
+    QToolBar,
+    QToolButton,
+)
+
+from readinglist.domain.changes import Changes
+from readinglist.domain.filters import Sort
+from readinglist.domain.values import LibraryError
+from readinglist.gui.controller import LibraryController
+from readinglist.gui.detail_pane import DetailPane
+from readinglist.gui.exporting import FORMATS, ExportFormat, bibtex_text, export_to
+from readinglist.gui.highlight import query_terms
+from readinglist.gui.import_preview import ImportPreviewDialog
+from readinglist.gui.jobs import Job
+from readinglist.gui.paper_model import STATUS_TITLES, PaperTableModel, reordered
+from readinglist.gui.paper_table import PaperTable
+from readinglist.gui.places import ALL, Place
+from readinglist.gui.search_bar import SearchBar
+from readinglist.gui.sidebar import Sidebar
+from readinglist.gui.theme import icon
+from readinglist.gui.welcome import WelcomePage
+from readinglist.search.query import parse_query
+from readinglist.services.exporting import ExportScope
+from readinglist.services.library import Library
+from readinglist.services.overview import LibraryCounts
+from readinglist.services.preview import ImportPreview
+
+IMPORT_FILTER = "Bibliographies (*.bib *.bibtex *.ris *.txt *.json *.csl.json);;All files (*)"
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, library: Library, settings: QSettings, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("main-window")
+        self.library = library
+        self.settings = settings
+        self.controller = LibraryController(library, self)
+        self.place: Place = ALL
+        self.query = ""
+        self.sort: Sort | None = None
+        self._generation = 0
+        self._loading: Job | None = None
+        self._pending_selection: list[int] | None = None
+        self._counts: LibraryCounts | None = None
+        self._counts_job: Job | None = None
+        self._counts_again = False
+        self.loaded_once = False
+        self.setWindowTitle(f"readinglist — {library.folder}")
+        self.setAcceptDrops(True)
+        self._build_parts()
+        self._build_actions()
+        self._build_menus()
+        self._build_status_bar()
+        self._connect()
+        self._restore_layout()
+        self.reload()
+        self.refresh_counts()
+
+    # --- building ---------------------------------------------------------------------------
+    def _build_parts(self) -> None:
+        self.model = PaperTableModel(self.library.views, self)
+        self.table = PaperTable(self.model, self)
+        self.sidebar = Sidebar(self)
+        self.detail = DetailPane(self.controller, self)
+        self.search = SearchBar(self)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setObjectName("main-splitter")
+        self.splitter.addWidget(self.sidebar)
+        self.splitter.addWidget(self.table)
+        self.splitter.addWidget(self.detail)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setStretchFactor(2, 0)
+        self.splitter.setSizes([240, 760, 400])
+        self.splitter.setChildrenCollapsible(False)
+        self.welcome = WelcomePage(self)
+        self.pages = QStackedWidget(self)
+        self.pages.addWidget(self.splitter)
+        self.pages.addWidget(self.welcome)
+        self.setCentralWidget(self.pages)
+
+    def _action(
+        self, text: str, slot, shortcut=None, icon_name: str | None = None, tip: str = ""
+    ) -> QAction:
+        action = QAction(text, self)
+        if icon_name:
+            action.setIcon(icon(icon_name))
+        if shortcut is not None:
+            action.setShortcut(shortcut)
+        if tip:
+            action.setStatusTip(tip)
+            action.setToolTip(tip)
+        action.triggered.connect(lambda _checked=False: slot())
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        stack = self.controller.undo_stack
+        self.undo_action = stack.createUndoAction(self, "Undo")
+        self.undo_action.setShortcut(Keys.StandardKey.Undo)
+        self.undo_action.setIcon(icon("undo"))
+        self.redo_action = stack.createRedoAction(self, "Redo")
+        self.redo_action.setShortcuts([Keys(Keys.StandardKey.Redo), Keys("Ctrl+Shift+Z")])
+        self.redo_action.setIcon(icon("redo"))
+        self.addAction(self.undo_action)
+        self.addAction(self.redo_action)
+        a = self._action
+        self.import_action = a(
+            "&Import…",
+            self.import_files,
+            Keys.StandardKey.Open,
+            "import",
+            "Import BibTeX, RIS, CSL-JSON or text files",
+        )
+        self.paste_action = a(
+            "&Paste papers",
+            self.paste_papers,
+            Keys("Ctrl+Shift+V"),
+            "paste",
+            "Import entries, a copied page or ids from the clipboard",
+        )
+        self.sample_action = a("Open the &sample library", self.open_sample, None, "sample")
+        self.copy_bibtex_action = a(
+            "&Copy as BibTeX",
+            self.copy_bibtex,
+            Keys("Ctrl+Shift+C"),
+            "copy",
+            "Copy the selected papers as BibTeX",
+        )
+        self.trash_action = a(
+            "Move to &Trash",
+            self.trash_selection,
+            Keys.StandardKey.Delete,
+            "trash",
+            "Move the selected papers to the Trash",
+        )
+        self.restore_action = a("&Restore from Trash", self.restore_selection, None, "restore")
+        self.find_action = a("&Find", self.focus_search, Keys.StandardKey.Find, "search")
+        self.new_list_action = a(
+            "&New reading list…",
+            self.new_list,
+            Keys("Ctrl+Shift+N"),
+            "new-list",
+            "Create a reading list",
+        )
+        self.save_search_action = a(
+            "&Save this search…", self.save_current_search, None, "saved-search"
+        )
+        self.reindex_action = a("&Rebuild the search index", self.rebuild_index, None, "reindex")
+        self.check_action = a("&Check the library", self.check_library, None, "check")
+        self.empty_trash_action = a("&Empty the Trash…", self.empty_trash, None, "trash")
+        self.quit_action = a("&Quit", self.close, Keys.StandardKey.Quit)
+        self.export_actions: dict[tuple[str, str], QAction] = {}
+        for scope in ("selection", "list", "view"):
+            for fmt in FORMATS:
+                action = QAction(fmt.title + "…", self)
+                action.triggered.connect(lambda _c=False, s=scope, f=fmt: self.export_dialog(s, f))
+                self.export_actions[(scope, fmt.name)] = action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file = bar.addMenu("&File")
+        file.addAction(self.import_action)
+        file.addAction(self.sample_action)
+        export = file.addMenu(icon("export"), "&Export")
+        for scope, title in (
+            ("selection", "Selected papers"),
+            ("list", "This reading list"),
+            ("view", "Papers shown (this search or view)"),
+        ):
+            sub = export.addMenu(title)
+            for fmt in FORMATS:
+                sub.addAction(self.export_actions[(scope, fmt.name)])
+        self.export_menu = export
+        file.addSeparator()
+        file.addAction(self.quit_action)
+        edit = bar.addMenu("&Edit")
+        edit.addAction(self.undo_action)
+        edit.addAction(self.redo_action)
+        edit.addSeparator()
+        edit.addAction(self.paste_action)
+        edit.addAction(self.copy_bibtex_action)
+        edit.addSeparator()
+        edit.addAction(self.trash_action)
+        edit.addAction(self.restore_action)
+        edit.addSeparator()
+        edit.addAction(self.find_action)
+        library = bar.addMenu("&Library")
+        library.addAction(self.new_list_action)
+        library.addAction(self.save_search_action)
+        library.addSeparator()
+        library.addAction(self.empty_trash_action)
+        library.addAction(self.reindex_action)
+        library.addAction(self.check_action)
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self._action("Search &syntax", self.show_query_help))
+        help_menu.addAction(self._action("&About readinglist", self.show_about))
+        tools = QToolBar("Main", self)
+        tools.setObjectName("main-toolbar")
+        tools.setMovable(False)
+        tools.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        tools.addAction(self.import_action)
+        tools.addAction(self.paste_action)
+        export_button = QToolButton(tools)
+        export_button.setText("Export")
+        export_button.setIcon(icon("export"))
+        export_button.setMenu(export)
+        export_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        export_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        tools.addWidget(export_button)
+        tools.addSeparator()
+        tools.addAction(self.new_list_action)
+        tools.addAction(self.undo_action)
+        tools.addAction(self.redo_action)
+        tools.addSeparator()
+        tools.addWidget(self.search)
+        self.addToolBar(tools)
+        self.toolbar = tools
+
+    def _build_status_bar(self) -> None:
+        status = self.statusBar()
+        self.count_label = QLabel(self)
+        self.selection_label = QLabel(self)
+        self.index_label = QLabel("Search index up to date", self)
+        self.index_label.setObjectName("index-state")
+        self.progress = QProgressBar(self)
+        self.progress.setMaximumWidth(220)
+        self.progress.setTextVisible(True)
+        self.cancel_button = QToolButton(self)
+        self.cancel_button.setIcon(icon("cancel"))
+        self.cancel_button.setToolTip("Cancel")
+        self.cancel_button.setAutoRaise(True)
+        self.cancel_button.clicked.connect(self._cancel_jobs)
+        self.job_label = QLabel(self)
+        for widget in (self.job_label, self.progress, self.cancel_button):
+            widget.hide()
+        status.addWidget(self.count_label)
+        status.addWidget(self.selection_label)
+        status.addPermanentWidget(self.job_label)
+        status.addPermanentWidget(self.progress)
+        status.addPermanentWidget(self.cancel_button)
+        status.addPermanentWidget(self.index_label)
+
+    def _connect(self) -> None:
+        self.search.query_changed.connect(self._query_changed)
+        self.sidebar.place_changed.connect(self._place_changed)
+        self.sidebar.context_requested.connect(self._sidebar_menu)
+        self.sidebar.model_.papers_dropped.connect(self._dropped_on_place)
+        self.model.sort_requested.connect(self._sort_requested)
+        self.model.reorder_requested.connect(self._reorder_requested)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.table.selectionModel().currentRowChanged.connect(self._selection_changed)
+        self.table.rate_requested.connect(self.rate_selection)
+        self.table.context_requested.connect(self._table_menu)
+        self.controller.changed.connect(self._changed)
+        self.controller.error.connect(self.show_error)
+        self.controller.index_state.connect(self.index_label.setText)
+        self.controller.index_updated.connect(self._index_updated)
+        self.controller.job_started.connect(self._job_started)
+        self.controller.job_finished.connect(self._job_finished)
+        self.welcome.import_requested.connect(self.import_files)
+        self.welcome.paste_requested.connect(self.paste_papers)
+        self.welcome.sample_requested.connect(self.open_sample)
+
+    # --- layout memory ----------------------------------------------------------------------
+    def _restore_layout(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1400, 860)
+        state = self.settings.value("window/splitter")
+        if isinstance(state, QByteArray):
+            self.splitter.restoreState(state)
+        state = self.settings.value("table/header")
+        self._fit_title = not isinstance(state, QByteArray)
+        if not self._fit_title:
+            self.table.horizontalHeader().restoreState(state)
+        self.table.clear_sort()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._fit_title:
+            self._fit_title = False
+            self.table.fit_title()
+
+    def save_layout(self) -> None:
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/splitter", self.splitter.saveState())
+        self.settings.setValue("table/header", self.table.horizontalHeader().saveState())
+        self.settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.detail.notes.flush()
+        self.save_layout()
+        for job in list(self.controller.jobs):
+            job.cancel()
+        self.controller.wait_for_jobs()
+        self.library.update_index()  # whatever is still queued; a crash would catch up later
+        super().closeEvent(event)
+
+    # --- what the table shows ---------------------------------------------------------------
+    def reload(self, select: list[int] | None = None) -> None:
+        """Ask for the ids of the current place, query and sort on a worker thread; the newest
+        request wins (typing fast starts many, only the last one is shown)."""
+        self._generation += 1
+        generation = self._generation
+        place, query, sort = self.place, self.place.with_query(self.query), self.sort
+        if select is not None:
+            self._pending_selection = select
+
+        def work(_job: Job) -> list[int]:
+            return self.library.browse(place.paper_filter(), query, sort)
+
+        job = self.controller.run_job("Loading", work, cancellable=False)
+        job.succeeded.connect(lambda ids: self._loaded(generation, ids))
+        job.failed.disconnect()
+        job.failed.connect(lambda message: self._load_failed(generation, message))
+        self._loading = job
+
+    def _loaded(self, generation: int, ids: list[int]) -> None:
+        if generation != self._generation:
+            return
+        self._loading = None
+        self.search.show_problem("")
+        keep = self._pending_selection or self.table.selected_ids()
+        current = self.table.current_id()
+        self._pending_selection = None
+        reorderable = self.place.is_list and self.sort is None and not self.query.strip()
+        self.model.set_ids(ids, reorderable)
+        self._select_ids(keep, current)
+        self.search.show_count(len(ids) if self.query.strip() else None)
+        self.count_label.setText(f"{len(ids):,} {'paper' if len(ids) == 1 else 'papers'}")
+        self.loaded_once = True
+
+    def _load_failed(self, generation: int, message: str) -> None:
+        if generation == self._generation:
+            self._loading = None
+            self.search.show_problem(message)
+
+    def is_loading(self) -> bool:
+        busy = self._loading is not None or self._counts_job is not None
+        return busy or self.search.pending()
+
+    def _select_ids(self, ids: list[int], current: int | None = None) -> None:
+        selection = self.table.selectionModel()
+        rows = sorted(r for r in (self.model.row_of(i) for i in ids) if r is not None)
+        selection.blockSignals(True)
+        selection.clearSelection()
+        for row in rows:
+            selection.select(
+                self.model.index(row, 0),
+                selection.SelectionFlag.Select | selection.SelectionFlag.Rows,
+            )
+        focus_row = self.model.row_of(current) if current is not None else None
+        if focus_row is None and rows:
+            focus_row = rows[0]
+        if focus_row is not None:
+            selection.setCurrentIndex(
+                self.model.index(focus_row, 0), selection.SelectionFlag.NoUpdate
+            )
+            self.table.scrollTo(self.model.index(focus_row, 0))
+        selection.blockSignals(False)
+        self._selection_changed()
+
+    def select_papers(self, ids: list[int]) -> None:
+        self._select_ids(ids)
+
+    def _query_changed(self, text: str) -> None:
+        self.query = text
+        try:
+            node = parse_query(self.place.with_query(text)) if text.strip() else None
+        except LibraryError as error:
+            self.search.show_problem(str(error))
+            return
+        self.detail.set_terms(query_terms(node))
+        if text.strip() and self.sort is not None:
+            self.sort = None  # a new search shows the best matches first
+            self.table.clear_sort()
+        self.reload()
+
+    def _place_changed(self, place: Place) -> None:
+        self.place = place
+        if self.sort is not None and self.sort.key == "position":
+            self.sort = None
+        if place.kind == "recent" and self.sort is None:
+            self.sort = Sort("added", descending=True)
+        self.table.clear_sort()
+        if self.sort is not None and place.kind != "recent":
+            self.sort = None
+        self.reload()
+        self.restore_action.setEnabled(place.kind == "trash")
+        self.trash_action.setEnabled(place.kind != "trash")
+
+    def _sort_requested(self, key: str, descending: bool) -> None:
+        self.sort = Sort(key, descending)
+        self.reload()
+
+    def _selection_changed(self, *_args) -> None:
+        ids = self.table.selected_ids()
+        if len(ids) > 1:
+            self.selection_label.setText(f"{len(ids):,} selected")
+        else:
+            self.selection_label.setText("")
+        current = self.table.current_id()
+        if len(ids) <= 1 and current is not None and (not ids or ids == [current]):
+            self.detail.show_papers([current])
+        else:
+            self.detail.show_papers(ids)
+
+    # --- reacting to changes ----------------------------------------------------------------
+    def _changed(self, changes: Changes) -> None:
+        self.model.refresh(sorted(changes.papers))
+        self.detail.refresh(changes)
+        self.reload()
+        self.refresh_counts()
+
+    def _index_updated(self) -> None:
+        if self.query.strip() or self.place.kind == "search":
+            self.reload()
+
+    def refresh_counts(self) -> None:
+        if self._counts_job is not None:
+            self._counts_again = True
+            return
+
+        def work(_job: Job):
+            return self.library.counts(), self.library.saved_searches()
+
+        self._counts_job = self.controller.run_job("Counting", work, cancellable=False)
+        self._counts_job.succeeded.connect(self._counted)
+
+    def _counted(self, result) -> None:
+        self._counts_job = None
+        counts, searches = result
+        self._counts = counts
+        self.sidebar.update_counts(counts, searches)
+        self.detail.set_known_tags([t.name for t in counts.tags])
+        empty = counts.all == 0 and counts.trash == 0
+        self.pages.setCurrentWidget(self.welcome if empty else self.splitter)
+        if self._counts_again:
+            self._counts_again = False
+            self.refresh_counts()
+
+    # --- background jobs in the status bar --------------------------------------------------
+    def _job_started(self, job: Job) -> None:
+        if not job.cancellable:
+            return
+        self.job_label.setText(job.title)
+        self.progress.setRange(0, 0)
+        for widget in (self.job_label, self.progress, self.cancel_button):
+            widget.show()
+        job.progressed.connect(self._job_progress)
+
+    def _job_progress(self, done: int, total: int) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(done)
+        self.progress.setFormat(f"{done:,} / {total:,}")
+
+    def _job_finished(self, _job: Job) -> None:
+        if not any(j.cancellable for j in self.controller.jobs):
+            for widget in (self.job_label, self.progress, self.cancel_button):
+                widget.hide()
+
+    def _cancel_jobs(self) -> None:
+        for job in self.controller.jobs:
+            if job.cancellable:
+                job.cancel()
+
+    # --- importing --------------------------------------------------------------------------
+    def import_files(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(
+            self, "Import papers", str(Path.home()), IMPORT_FILTER
+        )
+        if paths:
+            self.preview_files(paths)
+
+    def preview_files(self, paths: list[str]) -> Job:
+        return self._preview("Reading files", lambda _job: self.library.preview_files(paths))
+
+    def paste_papers(self) -> Job | None:
+        text = QGuiApplication.clipboard().text()
+        if not text.strip():
+            self.show_error("The clipboard holds no text to import.")
+            return None
+        return self.preview_text(text)
+
+    def preview_text(self, text: str) -> Job:
+        if self.library.is_identifier_list(text):
+            ids = [line.strip() for line in text.splitlines() if line.strip()]
+            return self._preview(
+                "Looking up identifiers", lambda _job: self.library.preview_identifiers(ids)
+            )
+        return self._preview(
+            "Reading the clipboard", lambda _job: self.library.preview_text(text, "the clipboard")
+        )
+
+    def _preview(self, title: str, work) -> Job:
+        return self.controller.run_job(title, work, self.show_preview)
+
+    def show_preview(self, preview: ImportPreview) -> ImportPreviewDialog:
+        dialog = ImportPreviewDialog(preview, self)
+        dialog.accepted.connect(lambda: self.import_chosen(preview, dialog.chosen()))
+        self.preview_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def import_chosen(self, preview: ImportPreview, chosen: list[int]) -> Job:
+        def work(job: Job):
+            return self.library.import_preview(
+                preview, chosen, progress=job.report, cancelled=lambda: job.cancelled
+            )
+
+        return self.controller.run_job(f"Importing {len(chosen):,} papers", work, self._imported)
+
+    def open_sample(self) -> Job:
+        return self.controller.run_job(
+            "Opening the sample library", lambda _job: self.library.open_sample(), self._imported
+        )
+
+    def _imported(self, report) -> None:
+        self.controller.imported(report.added)
+        parts = [f"Imported {len(report.added):,} new"]
+        if report.duplicates:
+            parts.append(f"{len(report.duplicates):,} already there (merged)")
+        if report.errors:
+            parts.append(f"{len(report.errors):,} not readable")
+        if report.cancelled:
+            parts.append("cancelled: the rest was not imported")
+        self.statusBar().showMessage(" · ".join(parts), 10_000)
+        if report.added:
+            if self.place != ALL:
+                self.sidebar.select_place(ALL)
+            self.search.set_text("")
+            self.reload(select=list(report.added))
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if any(url.isLocalFile() for url in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            self.preview_files(paths)
+
+    # --- exporting --------------------------------------------------------------------------
+    def export_scope(self, scope: str) -> tuple[ExportScope, str] | None:
+        if scope == "selection":
+            ids = self.table.selected_ids()
+            return (ExportScope(ids=tuple(ids)), "Selected papers") if ids else None
+        if scope == "list":
+            if not self.place.is_list:
+                return None
+            return ExportScope(list_name=self.place.value), self.place.value
+        title = f"Search: {self.query}" if self.query.strip() else self.place.title()
+        return ExportScope(ids=tuple(self.model.ids())), title
+
+    def export_dialog(self, scope: str, fmt: ExportFormat) -> None:
+        found = self.export_scope(scope)
+        if found is None:
+            what = "Select some papers" if scope == "selection" else "Open a reading list"
+            self.show_error(f"{what} first.")
+            return
+        name = found[1].replace("/", "-").replace(":", "")
+        if fmt.suffix:
+            path, _ = QFileDialog.getSaveFileName(
+                self,
+                f"Export as {fmt.title}",
+                str(Path.home() / f"{name}.{fmt.suffix}"),
+                f"{fmt.title} (*.{fmt.suffix})",
+            )
+        else:
+            path = QFileDialog.getExistingDirectory(self, "Export to a folder", str(Path.home()))
+        if path:
+            self.export(scope, fmt, Path(path))
+
+    def export(self, scope: str, fmt: ExportFormat, target: Path) -> Job | None:
+        found = self.export_scope(scope)
+        if found is None:
+            return None
+        export_scope, title = found
+
+        def work(_job: Job) -> int:
+            return export_to(self.library, fmt, target, export_scope, title)
+
+        def done(count: int) -> None:
+            self.statusBar().showMessage(f"Exported {count:,} papers to {target}", 10_000)
+
+        return self.controller.run_job(f"Exporting as {fmt.title}", work, done)
+
+    def copy_bibtex(self) -> None:
+        ids = self.table.selected_ids()
+        if not ids:
+            return
+        QGuiApplication.clipboard().setText(bibtex_text(self.library, ids))
+        word = "paper" if len(ids) == 1 else "papers"
+        self.statusBar().showMessage(f"Copied {len(ids):,} {word} as BibTeX", 5000)
+
+    # --- editing the selection --------------------------------------------------------------
+    def rate_selection(self, rating: int) -> None:
+        ids = self.table.selected_ids()
+        if ids:
+            self.controller.rate(ids, rating)
+
+    def set_status_of_selection(self, status: str) -> None:
+        ids = self.table.selected_ids()
+        if ids:
+            self.controller.set_status(ids, status)
+
+    def trash_selection(self) -> None:
+        if self.place.kind == "trash":
+            return
+        ids = self.table.selected_ids()
+        if ids:
+            self.controller.trash(ids)
+            word = "paper" if len(ids) == 1 else "papers"
+            self.statusBar().showMessage(
+                f"Moved {len(ids):,} {word} to the Trash (Ctrl+Z to undo)", 8000
+            )
+
+    def restore_selection(self) -> None:
+        ids = self.table.selected_ids()
+        if ids:
+            self.controller.restore(ids)
+
+    def empty_trash(self) -> None:
+        count = self._counts.trash if self._counts else 0
+        if not count:
+            return
+        answer = QMessageBox.question(
+            self,
+            "Empty the Trash",
+            f"Delete the {count:,} papers in the Trash for good? This cannot be undone.",
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.controller.empty_trash()
+
+    def new_list(self, ids: list[int] | None = None) -> None:
+        name, ok = QInputDialog.getText(self, "New reading list", "Name:")
+        created = ok and name.strip() and self.controller.create_list(name) is not None
+        if created and ids:
+            self.controller.add_to_list(name, ids)
+
+    def save_current_search(self) -> None:
+        query = self.place.with_query(self.query)
+        if not query.strip():
+            self.show_error("Type a search first; then save it to find it again in one click.")
+            return
+        name, ok = QInputDialog.getText(self, "Save search", "Name:", text=self.query.strip())
+        if ok and name.strip():
+            self.controller.save_search(name, query)
+
+    def _dropped_on_place(self, place: Place, ids: list[int]) -> None:
+        if place.kind == "list":
+            self.controller.add_to_list(place.value, ids)
+        elif place.kind == "tags" and place.tags:
+            self.controller.tag(ids, add=list(place.tags))
+
+    def _reorder_requested(self, ids: list[int], row: int) -> None:
+        if self.model.reorderable:
+            self.controller.reorder_list(self.place.value, reordered(self.model.ids(), ids, row))
+
+    # --- maintenance ------------------------------------------------------------------------
+    def rebuild_index(self) -> Job:
+        def work(job: Job) -> int:
+            return self.library.reindex(job.report)
+
+        def done(count: int) -> None:
+            self.statusBar().showMessage(f"Search index rebuilt: {count:,} papers", 8000)
+            self.controller.index_state.emit("Search index up to date")
+
+        return self.controller.run_job("Rebuilding the search index", work, done, False)
+
+    def check_library(self, repair: bool = False) -> Job:
+        def work(_job: Job):
+            self.library.update_index()
+            return self.library.check(repair=repair)
+
+        def done(report) -> None:
+            self.last_check = report
+            if report.healthy or report.repaired:
+                text = "Repaired." if report.repaired else "Everything is in order."
+                QMessageBox.information(self, "Library check", text)
+                return
+            answer = QMessageBox.question(
+                self, "Library check", check_summary(report) + "\n\nRepair it now?"
+            )
+            if answer == QMessageBox.StandardButton.Yes:
+                self.check_library(repair=True)
+
+        return self.controller.run_job("Checking the library", work, done, False)
+
+    # --- menus ------------------------------------------------------------------------------
+    def _table_menu(self, position) -> None:
+        ids = self.table.selected_ids()
+        if not ids:
+            return
+        menu = QMenu(self)
+        one = self.library.get(ids[0]) if len(ids) == 1 else None
+        if one is not None:
+            for label, url in one.links():
+                menu.addAction(icon("link"), f"Open {label}", lambda u=url: _open_url(u))
+            if one.links():
+                menu.addSeparator()
+        rate = menu.addMenu("Rate")
+        for stars in range(6):
+            rate.addAction(
+                "☆ none" if not stars else "★" * stars, lambda s=stars: self.controller.rate(ids, s)
+            )
+        status = menu.addMenu("Status")
+        for value, title in STATUS_TITLES.items():
+            status.addAction(title, lambda v=value: self.controller.set_status(ids, v))
+        add_to = menu.addMenu(icon("list"), "Add to reading list")
+        for summary in self._counts.lists if self._counts else ():
+            add_to.addAction(
+                summary.name, lambda n=summary.name: self.controller.add_to_list(n, ids)
+            )
+        add_to.addSeparator()
+        add_to.addAction(icon("new-list"), "New list…", lambda: self.new_list(ids))
+        if self.place.is_list:
+            menu.addAction(f"Remove from {self.place.value}", lambda: self._remove_from_list(ids))
+        menu.addSeparator()
+        menu.addAction(self.copy_bibtex_action)
+        export = menu.addMenu(icon("export"), "Export selected")
+        for fmt in FORMATS:
+            export.addAction(self.export_actions[("selection", fmt.name)])
+        menu.addSeparator()
+        if self.place.kind == "trash":
+            menu.addAction(self.restore_action)
+        else:
+            menu.addAction(self.trash_action)
+        menu.exec(self.table.viewport().mapToGlobal(position))
+
+    def _remove_from_list(self, ids: list[int]) -> None:
+        if self.place.is_list:
+            self.controller.remove_from_list(self.place.value, ids)
+
+    def _sidebar_menu(self, place: Place, position) -> None:
+        menu = QMenu(self)
+        if place.kind == "list":
+            menu.addAction(icon("edit"), "Rename list…", lambda: self._rename_list(place.value))
+            menu.addAction(
+                icon("trash"), "Delete list", lambda: self.controller.delete_list(place.value)
+            )
+            export = menu.addMenu(icon("export"), "Export list")
+            for fmt in FORMATS:
+                export.addAction(self.export_actions[("list", fmt.name)])
+        elif place.kind == "tags" and len(place.tags) == 1:
+            menu.addAction(icon("edit"), "Rename tag…", lambda: self._rename_tag(place.tags[0]))
+        elif place.kind == "search":
+            menu.addAction(
+                icon("trash"), "Delete saved search", lambda: self._delete_saved_search(place)
+            )
+        elif place.kind == "trash":
+            menu.addAction(self.empty_trash_action)
+        else:
+            return
+        menu.exec(position)
+
+    def _delete_saved_search(self, place: Place) -> None:
+        self.controller.delete_saved_search(place.value, place.query)
+
+    def _rename_list(self, old: str) -> None:
+        new, ok = QInputDialog.getText(self, "Rename reading list", "Name:", text=old)
+        if ok and new.strip() and new != old:
+            self.controller.rename_list(old, new)
+
+    def _rename_tag(self, old: str) -> None:
+        new, ok = QInputDialog.getText(self, "Rename tag", "Name:", text=old)
+        if ok and new.strip() and new != old:
+            self.controller.rename_tag(old, new)
+
+    # --- small things -----------------------------------------------------------------------
+    def focus_search(self) -> None:
+        self.search.edit.setFocus()
+        self.search.edit.selectAll()
+
+    def show_error(self, message: str) -> None:
+        """Errors from edits and jobs: in the status bar, in red, without a modal dialog."""
+        self.statusBar().showMessage(message, 10_000)
+        self.last_error = message
+
+    def show_query_help(self) -> None:
+        QMessageBox.information(self, "Search syntax", QUERY_HELP)
+
+    def show_about(self) -> None:
+        from readinglist._version import __version__
+
+        QMessageBox.about(
+            self,
+            "About readinglist",
+            f"readinglist {__version__}\n\nA calm, fast reading-list manager for researchers."
+            f"\n\nLibrary: {self.library.folder}\n\nIcons: Material Design Icons "
+            "(Apache License 2.0), through qtawesome.",
+        )
+
+    def wait_idle(self) -> None:
+        """For scripts (self-test, screenshots): let every queued load and count finish."""
+        while self.is_loading() or any(j.is_running() for j in self.controller.jobs):
+            QGuiApplication.processEvents()
+        QGuiApplication.processEvents()
+
+
+def check_summary(report) -> str:
+    lines = [f"Database: {problem}" for problem in report.integrity[:10]]
+    drift = report.drift
+    for label, ids in (
+        ("missing from", drift.missing),
+        ("out of date in", drift.stale),
+        ("left over in", drift.extra),
+    ):
+        if ids:
+            lines.append(f"{len(ids):,} papers {label} the search index")
+    if drift.queued:
+        lines.append(f"{drift.queued:,} changes waiting for the search index")
+    return "\n".join(lines)
+
+
+def _open_url(url: str) -> None:
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QDesktopServices
+
+    QDesktopServices.openUrl(QUrl(url))
+
+
+QUERY_HELP = """Type words to find papers that have all of them (stemmed, accents ignored).
+
+"exact phrase"      words in this order
+a OR b              either word
+-word, NOT word     leave these out
+transf*             words starting with transf
+attention~1         one typo allowed
+( … )               group
+
+Fields: title: author: abstract: venue: note: tag: key: doi: arxiv:
+year:2017   year:2015..2020   rating:>=4   status:reading   list:"to cite"
+"""

@@ -1,0 +1,122 @@
+"""The paper table's view: keys 0–5 rate the selection, papers drag out (onto a reading list
+or a tag) and, inside a list in its own order, drag to a new place; the header chooses,
+orders and sorts the columns."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtGui import QAction, QKeyEvent
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView
+
+from readinglist.gui.paper_model import COLUMNS, PaperTableModel
+
+
+class PaperTable(QTableView):
+    rate_requested = Signal(int)
+    context_requested = Signal(QPoint)
+
+    def __init__(self, model: PaperTableModel, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("papers")
+        self.setModel(model)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setAlternatingRowColors(True)
+        self.setShowGrid(False)
+        self.setWordWrap(False)
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setDragEnabled(True)
+        self.setAcceptDrops(True)
+        self.setDropIndicatorShown(True)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
+        self.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.customContextMenuRequested.connect(self.context_requested.emit)
+        vertical = self.verticalHeader()
+        vertical.hide()
+        vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        vertical.setDefaultSectionSize(self.fontMetrics().height() + 10)
+        header = self.horizontalHeader()
+        header.setSectionsMovable(True)
+        header.setSectionsClickable(True)
+        header.setSortIndicatorShown(True)
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        header.setStretchLastSection(False)
+        header.setHighlightSections(False)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        for number, column in enumerate(COLUMNS):
+            header.resizeSection(number, column.width)
+            header.setSectionHidden(number, not column.shown)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._header_menu)
+        header.sortIndicatorChanged.connect(self._sort_changed)
+
+    def paper_model(self) -> PaperTableModel:
+        model = self.model()
+        assert isinstance(model, PaperTableModel)
+        return model
+
+    # --- sorting (by the database) ----------------------------------------------------------
+    # The header flips its own indicator on a click; a change of indicator asks the model to
+    # sort, and the model asks the database.
+    def _sort_changed(self, section: int, order: Qt.SortOrder) -> None:
+        if 0 <= section < len(COLUMNS):
+            self.paper_model().sort(section, order)
+
+    def sort_by(self, section: int, order: Qt.SortOrder) -> None:
+        self.horizontalHeader().setSortIndicator(section, order)
+
+    def clear_sort(self) -> None:
+        header = self.horizontalHeader()
+        blocked = header.blockSignals(True)
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        header.blockSignals(blocked)
+
+    # --- columns ----------------------------------------------------------------------------
+    def fit_title(self) -> None:
+        """Give the title whatever width the other shown columns leave (first run only)."""
+        header = self.horizontalHeader()
+        others = sum(
+            header.sectionSize(n) for n in range(1, len(COLUMNS)) if not header.isSectionHidden(n)
+        )
+        spare = self.viewport().width() - others
+        header.resizeSection(0, max(COLUMNS[0].width // 2, spare))
+
+    def _header_menu(self, position: QPoint) -> None:
+        menu = QMenu(self)
+        menu.addSection("Columns")
+        header = self.horizontalHeader()
+        for number, column in enumerate(COLUMNS):
+            action = QAction(column.title, menu)
+            action.setCheckable(True)
+            action.setChecked(not header.isSectionHidden(number))
+            action.setEnabled(number != 0)  # the title always stays
+            action.toggled.connect(lambda on, n=number: header.setSectionHidden(n, not on))
+            menu.addAction(action)
+        menu.exec(header.mapToGlobal(position))
+
+    # --- keys -------------------------------------------------------------------------------
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        text = event.text()
+        plain = event.modifiers() in (
+            Qt.KeyboardModifier.NoModifier,
+            Qt.KeyboardModifier.KeypadModifier,
+        )
+        if plain and len(text) == 1 and text in "012345":
+            self.rate_requested.emit(int(text))
+            return
+        super().keyPressEvent(event)
+
+    def selected_ids(self) -> list[int]:
+        model = self.paper_model()
+        rows = sorted(index.row() for index in self.selectionModel().selectedRows())
+        return [model.paper_id(r) for r in rows if r < model.rowCount()]
+
+    def current_id(self) -> int | None:
+        index = self.currentIndex()
+        if not index.isValid() or index.row() >= self.paper_model().rowCount():
+            return None
+        return self.paper_model().paper_id(index.row())

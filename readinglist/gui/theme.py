@@ -1,0 +1,111 @@
+"""Icons and colours: a bundled icon set (Material Design Icons via qtawesome) tinted for the
+current palette, and a dark palette for platforms that do not provide one themselves."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPalette
+from PySide6.QtWidgets import QApplication
+
+ICONS = {
+    "import": "file-import-outline",
+    "paste": "content-paste",
+    "export": "export-variant",
+    "undo": "undo",
+    "redo": "redo",
+    "trash": "delete-outline",
+    "restore": "delete-restore",
+    "list": "format-list-bulleted",
+    "new-list": "playlist-plus",
+    "tag": "tag-outline",
+    "search": "magnify",
+    "saved-search": "text-box-search-outline",
+    "all": "bookshelf",
+    "to-read": "bookmark-outline",
+    "reading": "book-open-page-variant-outline",
+    "read": "check-circle-outline",
+    "recent": "clock-outline",
+    "unfiled": "tray",
+    "note": "note-text-outline",
+    "add": "plus",
+    "remove": "minus",
+    "link": "open-in-new",
+    "copy": "content-copy",
+    "sample": "school-outline",
+    "check": "database-check-outline",
+    "reindex": "refresh",
+    "cancel": "close-circle-outline",
+    "edit": "pencil-outline",
+}
+
+
+def is_dark(palette: QPalette | None = None) -> bool:
+    palette = palette or QGuiApplication.palette()
+    return palette.color(QPalette.ColorRole.Window).lightness() < 128
+
+
+def icon(name: str) -> QIcon:
+    """A toolbar/sidebar icon in the palette's text colour (sharp at any scale: a font glyph)."""
+    import qtawesome
+
+    palette = QGuiApplication.palette()
+    color = palette.color(QPalette.ColorRole.WindowText)
+    disabled = palette.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText)
+    return qtawesome.icon(f"mdi6.{ICONS[name]}", color=color, color_disabled=disabled)
+
+
+def accent() -> QColor:
+    return QGuiApplication.palette().color(QPalette.ColorRole.Highlight)
+
+
+def highlight_background() -> str:
+    """Background of a search match in the detail pane, readable in light and dark."""
+    return "#7a5c00" if is_dark() else "#ffe58a"
+
+
+def dark_palette() -> QPalette:
+    palette = QPalette()
+    colors = {
+        QPalette.ColorRole.Window: "#2b2d30",
+        QPalette.ColorRole.WindowText: "#e6e6e6",
+        QPalette.ColorRole.Base: "#1e1f22",
+        QPalette.ColorRole.AlternateBase: "#26282b",
+        QPalette.ColorRole.ToolTipBase: "#3c3f41",
+        QPalette.ColorRole.ToolTipText: "#e6e6e6",
+        QPalette.ColorRole.PlaceholderText: "#8c8c8c",
+        QPalette.ColorRole.Text: "#e6e6e6",
+        QPalette.ColorRole.Button: "#35373b",
+        QPalette.ColorRole.ButtonText: "#e6e6e6",
+        QPalette.ColorRole.BrightText: "#ff6b6b",
+        QPalette.ColorRole.Link: "#6ea8fe",
+        QPalette.ColorRole.LinkVisited: "#b392f0",
+        QPalette.ColorRole.Highlight: "#3d6fb6",
+        QPalette.ColorRole.HighlightedText: "#ffffff",
+        QPalette.ColorRole.Mid: "#4a4d52",
+        QPalette.ColorRole.Midlight: "#45484c",
+        QPalette.ColorRole.Dark: "#1a1b1d",
+        QPalette.ColorRole.Shadow: "#111111",
+    }
+    for role, value in colors.items():
+        palette.setColor(role, QColor(value))
+    for role in (
+        QPalette.ColorRole.Text,
+        QPalette.ColorRole.WindowText,
+        QPalette.ColorRole.ButtonText,
+    ):
+        palette.setColor(QPalette.ColorGroup.Disabled, role, QColor("#7a7a7a"))
+    return palette
+
+
+def apply_scheme(app: QApplication, dark: bool | None) -> None:
+    """``None`` follows the system (Qt does this natively where the platform says); ``True``
+    or ``False`` forces a scheme, falling back to our own palette where the platform cannot."""
+    if dark is None:
+        return
+    hints = QGuiApplication.styleHints()
+    wanted = Qt.ColorScheme.Dark if dark else Qt.ColorScheme.Light
+    hints.setColorScheme(wanted)
+    if hints.colorScheme() == wanted and is_dark(app.palette()) == dark:
+        return
+    app.setStyle("Fusion")
+    app.setPalette(dark_palette() if dark else app.style().standardPalette())
