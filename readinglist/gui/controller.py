@@ -113,12 +113,18 @@ class LibraryController(QObject):
         work: Callable[[Job], Any],
         on_success: Callable[[Any], None] | None = None,
         cancellable: bool = True,
+        on_failure: Callable[[str], None] | None = None,
+        on_finished: Callable[[], None] | None = None,
     ) -> Job:
+        """Start ``work`` on a worker thread. Every handler is connected before the thread
+        starts, so a job that finishes at once still reaches them all."""
         job = Job(title, work, self, cancellable)
         self.jobs.append(job)
         if on_success is not None:
             job.succeeded.connect(on_success)
-        job.failed.connect(self.error.emit)
+        job.failed.connect(on_failure or self.error.emit)
+        if on_finished is not None:
+            job.finished.connect(on_finished)
         job.finished.connect(lambda: self._job_done(job))
         self.job_started.emit(job)
         return job.start()
@@ -145,8 +151,9 @@ class LibraryController(QObject):
         def work(job: Job) -> bool:
             return self.library.update_index(job.report)
 
-        self._index_job = self.run_job("Updating the search index", work, cancellable=False)
-        self._index_job.succeeded.connect(self._index_fed)
+        self._index_job = self.run_job(
+            "Updating the search index", work, self._index_fed, cancellable=False
+        )
 
     def _index_fed(self, ok: bool) -> None:
         self._index_job = None

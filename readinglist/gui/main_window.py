@@ -332,11 +332,13 @@ class MainWindow(QMainWindow):
         def work(_job: Job) -> list[int]:
             return self.library.browse(place.paper_filter(), query, sort)
 
-        job = self.controller.run_job("Loading", work, cancellable=False)
-        job.succeeded.connect(lambda ids: self._loaded(generation, ids))
-        job.failed.disconnect()
-        job.failed.connect(lambda message: self._load_failed(generation, message))
-        self._loading = job
+        self._loading = self.controller.run_job(
+            "Loading",
+            work,
+            lambda ids: self._loaded(generation, ids),
+            cancellable=False,
+            on_failure=lambda message: self._load_failed(generation, message),
+        )
 
     def _loaded(self, generation: int, ids: list[int]) -> None:
         if generation != self._generation:
@@ -447,17 +449,20 @@ class MainWindow(QMainWindow):
         def work(_job: Job):
             return self.library.counts(), self.library.saved_searches()
 
-        self._counts_job = self.controller.run_job("Counting", work, cancellable=False)
-        self._counts_job.succeeded.connect(self._counted)
+        self._counts_job = self.controller.run_job(
+            "Counting", work, self._counted, cancellable=False, on_finished=self._counting_done
+        )
 
     def _counted(self, result) -> None:
-        self._counts_job = None
         counts, searches = result
         self._counts = counts
         self.sidebar.update_counts(counts, searches)
         self.detail.set_known_tags([t.name for t in counts.tags])
         empty = counts.all == 0 and counts.trash == 0
         self.pages.setCurrentWidget(self.welcome if empty else self.splitter)
+
+    def _counting_done(self) -> None:
+        self._counts_job = None
         if self._counts_again:
             self._counts_again = False
             self.refresh_counts()

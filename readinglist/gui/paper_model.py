@@ -209,7 +209,7 @@ class PaperTableModel(QAbstractTableModel):
         return Qt.DropAction.CopyAction | Qt.DropAction.MoveAction
 
     def supportedDropActions(self) -> Qt.DropAction:
-        return Qt.DropAction.MoveAction
+        return Qt.DropAction.MoveAction | Qt.DropAction.CopyAction
 
     def canDropMimeData(self, data, action, row, column, parent) -> bool:
         return self.reorderable and data.hasFormat(PAPER_MIME)

@@ -21,7 +21,18 @@ def settle(qtbot, window: MainWindow) -> None:
         running = any(job.is_running() for job in window.controller.jobs)
         return not running and not window.is_loading() and window.controller.index_idle()
 
-    qtbot.waitUntil(idle, timeout=WAIT_MS)
+    try:
+        qtbot.waitUntil(idle, timeout=WAIT_MS)
+    except Exception as error:
+        state = {
+            "jobs": [(j.title, j.is_running()) for j in window.controller.jobs],
+            "loading": window._loading is not None,
+            "counting": window._counts_job is not None,
+            "typing": window.search.pending(),
+            "index": window.controller.index_idle(),
+            "error": getattr(window, "last_error", ""),
+        }
+        raise AssertionError(f"the window did not settle: {state}") from error
 
 
 @pytest.fixture

@@ -1,0 +1,205 @@
+"""Reading lists, importing and exporting from the window."""
+
+from __future__ import annotations
+
+import json
+
+from PySide6.QtCore import QEvent, QMimeData, QPoint, QPointF, Qt, QTimer
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
+from PySide6.QtWidgets import QApplication, QInputDialog
+
+from readinglist.domain.filters import PaperFilter
+from readinglist.gui.exporting import FORMATS
+from readinglist.gui.places import Place
+from tests.gui.conftest import settle
+
+BIBTEX_WITH_A_BROKEN_ENTRY = """\
+@article{good1,
+  title = {Sparse Mixture of Experts at Scale},
+  author = {Rossi, Anna and Kim, Min},
+  year = {2024},
+  journal = {Journal of Imaginary Results}
+}
+
+@article{broken,
+  title = {This entry never closes its braces,
+  author = {Nobody, A.},
+  year = {2023
+
+@article{good2,
+  title = {Attention Is All You Need},
+  author = {Vaswani, Ashish and Shazeer, Noam},
+  year = {2017},
+  eprint = {1706.03762},
+  archiveprefix = {arXiv}
+}
+
+@article{good3,
+  title = {Quiet Gradients for Loud Data},
+  author = {Okafor, Chidi},
+  year = {2025}
+}
+"""
+
+
+def drop(widget, mime: QMimeData, position: QPoint) -> None:
+    """A real drag's last three events, delivered to the widget that would receive them."""
+    actions = Qt.DropAction.CopyAction | Qt.DropAction.MoveAction
+    point = QPointF(position)
+    buttons, modifiers = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    for event in (
+        QDragEnterEvent(point, actions, mime, buttons, modifiers),
+        QDragMoveEvent(point, actions, mime, buttons, modifiers),
+        QDropEvent(point, actions, mime, buttons, modifiers, QEvent.Type.Drop),
+    ):
+        QApplication.sendEvent(widget, event)
+
+
+def answer_next_input_dialog(text: str) -> None:
+    """Fill in and accept the input dialog the next action opens, as a user would."""
+
+    def fill() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, QInputDialog), dialog
+        dialog.setTextValue(text)
+        dialog.accept()
+
+    QTimer.singleShot(50, fill)
+
+
+def test_creating_a_list_and_dropping_papers_on_it(qtbot, window, sample_library):
+    answer_next_input_dialog("Seminar, week 3")
+    window.new_list_action.trigger()
+    settle(qtbot, window)
+    assert "Seminar, week 3" in [s.name for s in sample_library.lists()]
+    ids = [window.model.paper_id(r) for r in (0, 2, 4)]
+    mime = window.model.mimeData([window.model.index(window.model.row_of(i), 0) for i in ids])
+    sidebar = window.sidebar
+    target = sidebar._index_of(Place("list", "Seminar, week 3"))
+    drop(sidebar.viewport(), mime, sidebar.visualRect(target).center())
+    settle(qtbot, window)
+    assert sample_library.paper_ids(PaperFilter(list_name="Seminar, week 3")) == ids
+    assert sidebar._index_of(Place("list", "Seminar, week 3")).siblingAtColumn(1).data() == "3"
+    window.undo_action.trigger()
+    settle(qtbot, window)
+    assert sample_library.paper_ids(PaperFilter(list_name="Seminar, week 3")) == []
+
+
+def test_dropping_papers_on_a_tag_tags_them(qtbot, window, sample_library):
+    paper = sample_library.get("codd1970relational").id
+    mime = window.model.mimeData([window.model.index(window.model.row_of(paper), 0)])
+    sidebar = window.sidebar
+    target = sidebar._index_of(Place("tags", "theory", ("theory",)))
+    drop(sidebar.viewport(), mime, sidebar.visualRect(target).center())
+    settle(qtbot, window)
+    assert "theory" in sample_library.get(paper).tags
+
+
+def test_reordering_a_list_by_dragging_a_row(qtbot, window, sample_library):
+    name = "Distributed systems classics"
+    window.sidebar.select_place(Place("list", name))
+    settle(qtbot, window)
+    before = window.model.ids()
+    assert before == sample_library.paper_ids(PaperFilter(list_name=name))
+    assert window.model.reorderable
+    last = window.model.index(len(before) - 1, 0)
+    mime = window.model.mimeData([last])
+    table = window.table
+    drop(table.viewport(), mime, table.visualRect(window.model.index(0, 0)).center() - QPoint(0, 5))
+    settle(qtbot, window)
+    after = sample_library.paper_ids(PaperFilter(list_name=name))
+    assert after == [before[-1], *before[:-1]]
+    assert window.model.ids() == after
+    window.undo_action.trigger()
+    settle(qtbot, window)
+    assert sample_library.paper_ids(PaperFilter(list_name=name)) == before
+
+
+def test_pasting_entries_shows_a_preview_with_the_broken_one_and_imports_the_rest(
+    qtbot, window, sample_library
+):
+    QApplication.clipboard().setText(BIBTEX_WITH_A_BROKEN_ENTRY)
+    window.paste_action.trigger()
+    qtbot.waitUntil(lambda: getattr(window, "preview_dialog", None) is not None)
+    dialog = window.preview_dialog
+    assert dialog.isVisible()
+    model = dialog.model
+    titles = [model.index(r, 1).data() for r in range(model.rowCount())]
+    assert "Sparse Mixture of Experts at Scale" in titles
+    assert "Quiet Gradients for Loud Data" in titles
+    problems = [dialog.problems.item(i).text() for i in range(dialog.problems.count())]
+    assert any("line 8" in p for p in problems), problems
+    attention = titles.index("Attention Is All You Need")
+    assert model.index(attention, 4).data().startswith("Already there (same arXiv id)")
+    assert model.index(attention, 0).data(Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Unchecked
+    untick = titles.index("Quiet Gradients for Loud Data")
+    model.setData(model.index(untick, 0), Qt.CheckState.Unchecked, Qt.ItemDataRole.CheckStateRole)
+    assert dialog.import_button.text() == "Import 1"
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, window)
+    assert sample_library.count() == 35
+    new = sample_library.search_ids('title:"sparse mixture"')
+    assert len(new) == 1
+    assert window.table.selected_ids() == new  # the new paper is selected
+    assert window.detail.paper().title == "Sparse Mixture of Experts at Scale"
+    window.undo_action.trigger()  # an import is one undo step
+    settle(qtbot, window)
+    assert sample_library.count() == 34
+
+
+def test_importing_several_files_at_once(qtbot, window, sample_library, tmp_path):
+    first = tmp_path / "a.bib"
+    first.write_text("@article{x1, title={Alpha Paper}, author={Doe, Jane}, year={2020}}\n")
+    second = tmp_path / "b.ris"
+    second.write_text("TY  - JOUR\nTI  - Beta Paper\nAU  - Roe, Rick\nPY  - 2021\nER  - \n")
+    window.preview_files([str(first), str(second)])
+    qtbot.waitUntil(lambda: getattr(window, "preview_dialog", None) is not None)
+    dialog = window.preview_dialog
+    assert dialog.model.rowCount() == 2
+    dialog.accept()
+    settle(qtbot, window)
+    assert {v.title for v in sample_library.papers()} >= {"Alpha Paper", "Beta Paper"}
+
+
+def test_exporting_a_list_writes_its_papers_in_its_order(qtbot, window, sample_library, tmp_path):
+    name = "Deep learning foundations"
+    window.sidebar.select_place(Place("list", name))
+    settle(qtbot, window)
+    fmt = next(f for f in FORMATS if f.name == "csl-json")
+    target = tmp_path / "out" / "list.json"
+    window.export("list", fmt, target)
+    settle(qtbot, window)
+    items = json.loads(target.read_text(encoding="utf-8"))
+    expected = [v.title for v in sample_library.papers(PaperFilter(list_name=name))]
+    assert [item["title"] for item in items] == expected
+    markdown = next(f for f in FORMATS if f.name == "markdown")
+    window.export("list", markdown, tmp_path / "list.md")
+    settle(qtbot, window)
+    assert (tmp_path / "list.md").read_text(encoding="utf-8").startswith(f"# {name}")
+
+
+def test_saving_a_search_adds_a_smart_list(qtbot, window, sample_library):
+    window.search.set_text("tag:vision")
+    settle(qtbot, window)
+    answer_next_input_dialog("Vision papers")
+    window.save_search_action.trigger()
+    settle(qtbot, window)
+    place = Place("search", "Vision papers", query="tag:vision")
+    assert window.sidebar._index_of(place) is not None
+    window.search.set_text("")
+    window.sidebar.select_place(place)
+    settle(qtbot, window)
+    assert set(window.model.ids()) == set(sample_library.search_ids("tag:vision"))
+
+
+def test_a_new_library_welcomes_and_opens_the_sample(qtbot, open_window, library):
+    window = open_window(library)
+    assert window.pages.currentWidget() is window.welcome
+    window.welcome.findChild(object, "welcome-sample").click()
+    settle(qtbot, window)
+    assert window.pages.currentWidget() is window.splitter
+    assert window.model.rowCount() == 34
+    assert {s.name for s in library.lists()} == {
+        "Deep learning foundations",
+        "Distributed systems classics",
+    }
