@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from readinglist.domain.identifiers import strip_accents
 from readinglist.domain.values import AuthorName
 
 
@@ -32,3 +35,13 @@ def parse_name(text: str) -> AuthorName:
     if len(parts) == 2:
         return AuthorName(family=family, given=parts[1], particle=particle)
     return AuthorName(family=family, given=", ".join(parts[2:]), particle=particle, suffix=parts[1])
+
+
+def author_sort_key(authors: Sequence[AuthorName]) -> str:
+    """How the table sorts a paper by author: the first author's family name (or corporate
+    name), accents and case folded, so 'Ødegaard' sorts with 'Odegaard'."""
+    if not authors:
+        return ""
+    first = authors[0]
+    name = first.literal or first.family or first.given
+    return strip_accents(name).casefold()[:250]

@@ -12,6 +12,7 @@ from readinglist.domain.changes import Changes
 from readinglist.domain.drafts import NUMBER_FIELDS, TEXT_FIELDS
 from readinglist.domain.identifiers import normalize_arxiv_id, normalize_doi, normalize_title
 from readinglist.domain.models import Note, Paper, PaperAuthor, PaperTag, Tag, utcnow
+from readinglist.domain.names import author_sort_key
 from readinglist.domain.values import (
     AuthorName,
     InvalidValue,
@@ -124,6 +125,9 @@ def _checked(name: str, value: Any) -> Any:
 def replace_authors(session: Session, paper_id: int, authors: Sequence[AuthorName]) -> None:
     session.execute(delete(PaperAuthor).where(A.paper_id == paper_id))
     insert_authors(session, {paper_id: authors})
+    session.execute(
+        update(Paper).where(P.id == paper_id).values(sort_author=author_sort_key(authors))
+    )
 
 
 def insert_authors(session: Session, authors: dict[int, Sequence[AuthorName]]) -> None:

@@ -15,6 +15,7 @@ from readinglist.domain.citekeys import make_unique, suggest_key
 from readinglist.domain.drafts import NUMBER_FIELDS, TEXT_FIELDS, PaperDraft, Problem
 from readinglist.domain.identifiers import normalize_arxiv_id, normalize_doi, normalize_title
 from readinglist.domain.models import ImportRun, Note, Paper, utcnow
+from readinglist.domain.names import author_sort_key
 from readinglist.domain.values import InvalidValue, ReadingStatus
 from readinglist.services.duplicates import KnownPapers
 from readinglist.services.editing import change_tags, clean_tag, insert_authors, paper_tags
@@ -97,6 +98,7 @@ def row_of(draft: PaperDraft, source: str, problems: list[Problem]) -> dict[str,
     row["arxiv_id"] = normalize_arxiv_id(row["arxiv_id"]) if row["arxiv_id"] else ""
     row["entry_type"] = row["entry_type"].lower() or "misc"
     row["title_norm"] = normalize_title(row["title"])
+    row["sort_author"] = author_sort_key(draft.authors)
     row["extra"] = dict(draft.extra)
     row["rating"] = draft.rating if 0 <= draft.rating <= 5 else 0
     try:

@@ -179,16 +179,6 @@ def _filtered(statement, paper_filter: PaperFilter, session: Session):
     return statement
 
 
-def _first_author():
-    return (
-        select(func.coalesce(func.nullif(A.family, ""), A.literal))
-        .where(A.paper_id == P.id)
-        .order_by(A.position)
-        .limit(1)
-        .scalar_subquery()
-    )
-
-
 def _first_tag():
     return (
         select(func.min(T.name_key))
@@ -210,7 +200,7 @@ def _order_columns(sort: Sort | None, in_list: bool):
         "status": P.status,
         "key": P.key,
         "venue": func.lower(P.venue),
-        "author": func.lower(_first_author()),
+        "author": P.sort_author,
         "tags": _first_tag(),
     }
     if sort.key == "position":
