@@ -245,8 +245,10 @@ def main() -> None:
         floor_s = floor.get(key)
         ratio = f"{figure['seconds'] / floor_s:.1f}×" if floor_s else ""
         floor_text = f"SQLite {floor_s * ms:.0f} ms" if floor_s else ""
-        print(f"| sort by {name} | {figure['seconds'] * ms:.0f} ms "
-              f"(longest stall {figure['stall'] * ms:.0f} ms) | {floor_text} | {ratio} |")  # fmt: skip
+        print(
+            f"| sort by {name} | {figure['seconds'] * ms:.0f} ms "
+            f"(longest stall {figure['stall'] * ms:.0f} ms) | {floor_text} | {ratio} |"
+        )
     print(f"| jump to the end | {summary['jump_to_end'] * ms:.0f} ms | | |")
     print(f"| search 'learning' (typing to table) | {summary['search_common_word'] * ms:.0f} ms "
           f"(longest stall {summary['search_stall'] * ms:.0f} ms) | | |")  # fmt: skip

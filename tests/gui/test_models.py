@@ -51,3 +51,20 @@ def test_reordered_puts_the_moved_papers_before_the_drop_row():
     assert reordered([1, 2, 3, 4, 5], [4], 1) == [1, 4, 2, 3, 5]
     assert reordered([1, 2, 3, 4, 5], [1, 2], 4) == [3, 4, 1, 2, 5]
     assert reordered([1, 2, 3], [1], 3) == [2, 3, 1]  # dropped below the last row
+
+
+def test_the_qt_binding_keeps_none_alive_when_a_model_returns_no_data(sample_library):
+    """PySide6 6.12.0 dropped one reference to None each time a model's data() returned None;
+    on Python 3.11 that crashes the window after a few thousand repaints. This guards the pin
+    in pyproject.toml against a binding with the same fault."""
+    import sys
+
+    from PySide6.QtCore import Qt
+
+    model = PaperTableModel(sample_library.views)
+    model.set_ids(sample_library.paper_ids())
+    index = model.index(0, 0)
+    before = sys.getrefcount(None)
+    for _ in range(2000):
+        assert index.data(Qt.ItemDataRole.DecorationRole) is None
+    assert sys.getrefcount(None) >= before - 50
