@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtCore import QByteArray, QEventLoop, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QGuiApplication
 from PySide6.QtGui import QKeySequence as Keys
 from PySide6.QtWidgets import (
@@ -822,8 +822,19 @@ class MainWindow(QMainWindow):
 
     def wait_idle(self) -> None:
         """For scripts (self-test, screenshots): let every queued load and count finish."""
-        while self.is_loading() or any(j.is_running() for j in self.controller.jobs):
-            QGuiApplication.processEvents()
+        loop = QEventLoop()
+        timer = QTimer(interval=5)
+
+        def check() -> None:
+            if not self.is_loading() and not any(j.is_running() for j in self.controller.jobs):
+                loop.quit()
+
+        timer.timeout.connect(check)
+        timer.start()
+        check()
+        if self.is_loading() or any(j.is_running() for j in self.controller.jobs):
+            loop.exec()  # a real event loop: the jobs' threads get the interpreter, no spinning
+        timer.stop()
         QGuiApplication.processEvents()
 
 

@@ -22,9 +22,7 @@ from readinglist.domain.filters import PaperFilter, Sort
 from readinglist.domain.values import LibraryError, ListNotFound, ReadingStatus
 from readinglist.domain.views import ListSummary, PaperView, TagCount
 from readinglist.importers.registry import parse_data, parse_file, parse_text
-from readinglist.lookup.http import Endpoints, Http
 from readinglist.lookup.identifiers import parse_identifier
-from readinglist.lookup.resolver import look_up
 from readinglist.search.query import And as QueryAnd
 from readinglist.search.query import Exact, Node, map_exact, parse_query
 from readinglist.search.whoosh_index import WhooshIndex
@@ -45,6 +43,7 @@ Ref = int | str
 Progress = Callable[[int, int], None]
 
 if TYPE_CHECKING:
+    from readinglist.lookup.http import Endpoints
     from readinglist.services.exporting import ExportOptions, ExportScope
 
 
@@ -358,6 +357,9 @@ class Library:
     ) -> ImportPreview:
         """Fetch each paper an identifier names (arXiv, Crossref, DataCite) for a preview; one
         that cannot be found is an error of the preview."""
+        from readinglist.lookup.http import Http
+        from readinglist.lookup.resolver import look_up
+
         parsed = ParseResult(format="identifier")
         with Http(endpoints) as http:
             for number, text in enumerate(identifiers, start=1):
@@ -476,6 +478,9 @@ class Library:
     ) -> ImportReport:
         """Fetch each paper named by an arXiv id or a DOI (any form) and import it. A paper that
         cannot be found or fetched is an error in the report; the others are imported."""
+        from readinglist.lookup.http import Http  # httpx costs 100 ms to import: only here
+        from readinglist.lookup.resolver import look_up
+
         report = ImportReport(source="identifiers", format="identifier")
         drafts = []
         with Http(endpoints) as http:

@@ -80,6 +80,20 @@ def settle(app, window, meter: StallMeter | None = None) -> None:
     app.processEvents()
 
 
+def table_shown(app, window) -> None:
+    """Until the table holds its rows and paints them (the sidebar's counts may still come)."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    loop = QEventLoop()
+    timer = QTimer(interval=2)
+    timer.timeout.connect(lambda: window.loaded_once and window._loading is None and loop.quit())
+    timer.start()
+    loop.exec()
+    timer.stop()
+    window.table.viewport().repaint()
+    app.processEvents()
+
+
 def child(library: str, baseline: bool) -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QSettings
@@ -106,9 +120,10 @@ def child(library: str, baseline: bool) -> None:
     window.resize(1400, 860)
     window.show()
     meter = StallMeter()
-    settle(app, window)
+    table_shown(app, window)
     interactive_at = time.time()
     in_process_open = time.perf_counter() - opened
+    settle(app, window)
     rows = window.model.rowCount()
     open_stall = meter.longest
     sorts: dict[str, dict[str, float]] = {}
