@@ -48,11 +48,19 @@ def drop(widget, mime: QMimeData, position: QPoint) -> None:
     point = QPointF(position)
     buttons, modifiers = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
     for event in (
-        QDragEnterEvent(point, actions, mime, buttons, modifiers),
-        QDragMoveEvent(point, actions, mime, buttons, modifiers),
+        _drag_event(QDragEnterEvent, position, actions, mime, buttons, modifiers),
+        _drag_event(QDragMoveEvent, position, actions, mime, buttons, modifiers),
         QDropEvent(point, actions, mime, buttons, modifiers, QEvent.Type.Drop),
     ):
         QApplication.sendEvent(widget, event)
+
+
+def _drag_event(kind, position: QPoint, *rest):
+    """Qt 6.12 takes a QPointF (its QPoint form is deprecated), earlier Qt only a QPoint."""
+    try:
+        return kind(QPointF(position), *rest)
+    except TypeError:
+        return kind(position, *rest)
 
 
 def answer_next_input_dialog(text: str) -> None:
