@@ -2,6 +2,7 @@
 # One entry point for a fresh Debian/Ubuntu machine; it sets up whatever is missing.
 #   bash packaging/dev.sh run [ARGS...]    start readinglist (default library unless --library)
 #   bash packaging/dev.sh test [ARGS...]   lint, check the architecture, run the test suite
+#   bash packaging/dev.sh screenshots      the README's screenshots, under Xvfb
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -29,6 +30,38 @@ install_debs() {
         say "please install these Debian packages first: ${missing[*]}"
         exit 1
     fi
+}
+
+# Qt's own libraries that a minimal Debian/Ubuntu lacks; "a|b" takes whichever name this
+# release has (Debian 13 and Ubuntu 24.04 renamed some for 64-bit time).
+QT_OFFSCREEN_DEBS=(libegl1 libgl1 libfontconfig1 libfreetype6 "libglib2.0-0t64|libglib2.0-0"
+    libx11-6 libxkbcommon0 "libdbus-1-3t64|libdbus-1-3")
+QT_WINDOW_DEBS=(libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-render-util0
+    libxcb-render0 libxcb-shape0 libxcb-util1 libxcb-xkb1 libxkbcommon-x11-0)
+
+# Resolve "a|b" to the name that is installed, else the first one apt knows.
+pick_debs() {
+    local choice name
+    for choice in "$@"; do
+        local found=""
+        IFS='|' read -ra names <<<"$choice"
+        for name in "${names[@]}"; do
+            if dpkg -s "$name" >/dev/null 2>&1; then found="$name"; break; fi
+        done
+        if [ -z "$found" ]; then
+            for name in "${names[@]}"; do
+                if apt-cache show "$name" >/dev/null 2>&1; then found="$name"; break; fi
+            done
+        fi
+        echo "${found:-${names[0]}}"
+    done
+}
+
+install_qt_debs() {
+    command -v dpkg >/dev/null 2>&1 || return 0  # not Debian/Ubuntu: Qt's wheels need nothing
+    local wanted
+    mapfile -t wanted < <(pick_debs "$@")
+    install_debs "${wanted[@]}"
 }
 
 find_python() {
@@ -73,19 +106,30 @@ command="${1:-run}"
 case "$command" in
 run)
     ensure_venv app
+    install_qt_debs "${QT_OFFSCREEN_DEBS[@]}" "${QT_WINDOW_DEBS[@]}"
     exec "$venv/bin/readinglist" "$@"
     ;;
 test)
     ensure_venv test
     # The export tests run the real bibtex over what readinglist writes.
     command -v bibtex >/dev/null 2>&1 || install_debs texlive-base
+    # The window's tests run real Qt widgets offscreen.
+    install_qt_debs "${QT_OFFSCREEN_DEBS[@]}"
+    export QT_QPA_PLATFORM=offscreen
     "$venv/bin/ruff" check readinglist tests
     "$venv/bin/ruff" format --check readinglist tests
     "$venv/bin/lint-imports"
     exec "$venv/bin/python" -m pytest -n 2 "$@"
     ;;
+screenshots)
+    # The README's pictures: the real window on a virtual X screen (Xvfb).
+    ensure_venv app
+    install_qt_debs "${QT_OFFSCREEN_DEBS[@]}" "${QT_WINDOW_DEBS[@]}"
+    command -v xvfb-run >/dev/null 2>&1 || install_debs xvfb xauth
+    exec xvfb-run -a -s "-screen 0 1920x1200x24" "$venv/bin/python" packaging/screenshots.py "$@"
+    ;;
 *)
-    echo "usage: bash packaging/dev.sh run [ARGS...] | test [PYTEST ARGS...]" >&2
+    echo "usage: bash packaging/dev.sh run [ARGS...] | test [PYTEST ARGS...] | screenshots" >&2
     exit 2
     ;;
 esac

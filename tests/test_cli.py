@@ -185,3 +185,18 @@ def test_a_real_process_imports_and_searches(tmp_path, sample_page):
                           check=True, capture_output=True, text=True)  # fmt: skip
     titles = [p["title"] for p in json.loads(done.stdout)]
     assert "Learning to Decouple Complex Systems" in titles
+
+
+def test_without_a_display_the_window_explains_instead_of_crashing(tmp_path):
+    program = Path(sys.executable).with_name("readinglist")
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}  # fmt: skip
+    done = subprocess.run(
+        [str(program), "--library", str(tmp_path / "lib")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 1
+    assert "no graphical display" in done.stderr and "readinglist --help" in done.stderr

@@ -62,8 +62,24 @@ def _scratch_settings():
     return QSettings(str(Path(folder) / "settings.ini"), QSettings.Format.IniFormat)
 
 
+def no_display() -> str:
+    """Why no window can open here (empty when one can): Qt would abort with a cryptic note."""
+    if sys.platform != "linux" or os.environ.get("QT_QPA_PLATFORM"):
+        return ""
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return ""
+    return (
+        "no graphical display found (neither DISPLAY nor WAYLAND_DISPLAY is set). "
+        "Start readinglist from your desktop, or use its commands: readinglist --help"
+    )
+
+
 def run(library_path: Path | None) -> int:
     """The desktop application, on the given (or the default) library."""
+    reason = no_display()
+    if reason:
+        print(f"readinglist: {reason}", file=sys.stderr)
+        return 1
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QMessageBox
 

@@ -293,16 +293,9 @@ class MainWindow(QMainWindow):
         if isinstance(state, QByteArray):
             self.splitter.restoreState(state)
         state = self.settings.value("table/header")
-        self._fit_title = not isinstance(state, QByteArray)
-        if not self._fit_title:
+        if isinstance(state, QByteArray):
             self.table.horizontalHeader().restoreState(state)
         self.table.clear_sort()
-
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        if self._fit_title:
-            self._fit_title = False
-            self.table.fit_title()
 
     def save_layout(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())

@@ -50,6 +50,8 @@ class PaperTable(QTableView):
         for number, column in enumerate(COLUMNS):
             header.resizeSection(number, column.width)
             header.setSectionHidden(number, not column.shown)
+        # The title takes whatever width the other columns leave, at any window size.
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._header_menu)
         header.sortIndicatorChanged.connect(self._sort_changed)
@@ -76,15 +78,6 @@ class PaperTable(QTableView):
         header.blockSignals(blocked)
 
     # --- columns ----------------------------------------------------------------------------
-    def fit_title(self) -> None:
-        """Give the title whatever width the other shown columns leave (first run only)."""
-        header = self.horizontalHeader()
-        others = sum(
-            header.sectionSize(n) for n in range(1, len(COLUMNS)) if not header.isSectionHidden(n)
-        )
-        spare = self.viewport().width() - others
-        header.resizeSection(0, max(COLUMNS[0].width // 2, spare))
-
     def _header_menu(self, position: QPoint) -> None:
         menu = QMenu(self)
         menu.addSection("Columns")

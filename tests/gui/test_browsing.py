@@ -113,3 +113,34 @@ def _point(x: int, y: int):
     from PySide6.QtCore import QPoint
 
     return QPoint(x, y)
+
+
+def test_ctrl_f_focuses_the_search(qtbot, window):
+    window.table.setFocus()
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert window.search.edit.hasFocus()
+
+
+def test_columns_and_layout_are_remembered(qtbot, sample_library, settings):
+    from readinglist.gui.main_window import MainWindow
+
+    first = MainWindow(sample_library, settings)
+    qtbot.addWidget(first)
+    first.show()
+    settle(qtbot, first)
+    header = first.table.horizontalHeader()
+    year = next(i for i, c in enumerate(COLUMNS) if c.key == "year")
+    venue = next(i for i, c in enumerate(COLUMNS) if c.key == "venue")
+    header.setSectionHidden(year, True)
+    header.setSectionHidden(venue, False)
+    header.moveSection(header.visualIndex(venue), 1)
+    first.close()
+    second = MainWindow(sample_library, settings)
+    qtbot.addWidget(second)
+    second.show()
+    settle(qtbot, second)
+    header = second.table.horizontalHeader()
+    assert header.isSectionHidden(year)
+    assert not header.isSectionHidden(venue)
+    assert header.visualIndex(venue) == 1
+    second.close()

@@ -211,3 +211,38 @@ def test_a_new_library_welcomes_and_opens_the_sample(qtbot, open_window, library
         "Deep learning foundations",
         "Distributed systems classics",
     }
+
+
+def test_dropping_files_on_the_window_opens_their_preview(qtbot, window, tmp_path):
+    from PySide6.QtCore import QUrl
+
+    path = tmp_path / "dropped.bib"
+    path.write_text("@article{d1, title={Dropped Paper}, author={Doe, Jane}, year={2019}}\n")
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(path))])
+    drop(window, mime, QPoint(700, 400))
+    qtbot.waitUntil(lambda: getattr(window, "preview_dialog", None) is not None)
+    assert window.preview_dialog.model.index(0, 1).data() == "Dropped Paper"
+
+
+def test_a_long_import_can_be_cancelled_and_keeps_what_was_done(qtbot, window, sample_library):
+    from readinglist.gui.places import ALL
+
+    text = "\n".join(
+        f"@article{{c{n}, title={{Cancelled Batch Paper Number {n}}}, year={{2001}}}}"
+        for n in range(6000)
+    )
+    preview = sample_library.preview_text(text)
+    job = window.import_chosen(preview, list(range(len(preview.candidates))))
+    assert window.cancel_button.isVisible()
+    with qtbot.waitSignal(job.progressed, timeout=10_000):
+        pass  # the first batch is in
+    window.cancel_button.click()
+    settle(qtbot, window)
+    assert job.result.cancelled
+    imported = len(job.result.added)
+    assert 0 < imported < 6000 and imported % 500 == 0  # whole batches: nothing half-done
+    assert sample_library.count() == 34 + imported
+    assert "cancelled" in window.statusBar().currentMessage()
+    assert not window.cancel_button.isVisible()
+    assert window.place == ALL
