@@ -174,7 +174,7 @@ class LibraryController(QObject):
     # --- papers -----------------------------------------------------------------------------
     def rate(self, ids: Iterable[int], rating: int) -> Changes | None:
         ids = list(ids)
-        before = {v.id: v.rating for v in self.views(ids)}
+        before = self.library.values(ids, "rating")
         return self.perform(
             f"Rate {_count(ids)} {rating}★",
             lambda: self.library.rate(ids, rating),
@@ -183,7 +183,7 @@ class LibraryController(QObject):
 
     def set_status(self, ids: Iterable[int], status: str) -> Changes | None:
         ids = list(ids)
-        before = {v.id: v.status for v in self.views(ids)}
+        before = self.library.values(ids, "status")
         return self.perform(
             f"Mark {_count(ids)} {status}",
             lambda: self.library.set_status(ids, status),
@@ -225,8 +225,7 @@ class LibraryController(QObject):
         self, ids: Iterable[int], add: Sequence[str] = (), remove: Sequence[str] = ()
     ) -> Changes | None:
         ids = list(ids)
-        views = self.views(ids)
-        keys = {v.id: {t.casefold() for t in v.tags} for v in views}
+        keys = self.library.tag_sets(ids)
         gained = {t: [i for i in ids if t.casefold() not in keys.get(i, set())] for t in add}
         lost = {t: [i for i in ids if t.casefold() in keys.get(i, set())] for t in remove}
 
@@ -244,6 +243,16 @@ class LibraryController(QObject):
         return self.perform(
             f"Tag {' '.join(words)}", lambda: self.library.tag(ids, add, remove), undo
         )
+
+    def delete_tag(self, name: str) -> Changes | None:
+        tagged = self.library.paper_ids(PaperFilter(tags=(name,)))
+        trashed = self.library.paper_ids(PaperFilter(tags=(name,), trashed=True))
+        members = tagged + trashed
+
+        def undo() -> Changes:
+            return self.library.tag(members, add=[name]) if members else Changes(tags=True)
+
+        return self.perform(f"Delete tag {name}", lambda: self.library.delete_tag(name), undo)
 
     def rename_tag(self, old: str, new: str) -> Changes | None:
         return self.perform(

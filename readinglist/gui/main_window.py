@@ -766,6 +766,9 @@ class MainWindow(QMainWindow):
                 export.addAction(self.export_actions[("list", fmt.name)])
         elif place.kind == "tags" and len(place.tags) == 1:
             menu.addAction(icon("edit"), "Rename tag…", lambda: self._rename_tag(place.tags[0]))
+            menu.addAction(
+                icon("trash"), "Delete tag", lambda: self.controller.delete_tag(place.tags[0])
+            )
         elif place.kind == "search":
             menu.addAction(
                 icon("trash"), "Delete saved search", lambda: self._delete_saved_search(place)

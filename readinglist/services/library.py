@@ -35,7 +35,14 @@ from readinglist.services.overview import LibraryCounts, library_counts
 from readinglist.services.preview import ImportPreview, preview_import
 from readinglist.services.saved_searches import SavedSearchView
 from readinglist.storage.database import Database
-from readinglist.storage.papers import count, load_views, query_ids, resolve_paper
+from readinglist.storage.papers import (
+    column_values,
+    count,
+    load_views,
+    query_ids,
+    resolve_paper,
+    tag_keys,
+)
 
 log = logging.getLogger(__name__)
 INDEX_FOLDER = "index"
@@ -126,6 +133,16 @@ class Library:
         """Snapshots of the papers ``ids``, in that order (ids no longer there are skipped)."""
         with self.database.read() as session:
             return load_views(session, ids)
+
+    def values(self, ids: Sequence[int], name: str) -> dict[int, Any]:
+        """The ``rating`` or ``status`` of many papers at once."""
+        with self.database.read() as session:
+            return column_values(session, ids, name)
+
+    def tag_sets(self, ids: Sequence[int]) -> dict[int, set[str]]:
+        """Each paper's tags, case-folded."""
+        with self.database.read() as session:
+            return tag_keys(session, ids)
 
     def papers(
         self,

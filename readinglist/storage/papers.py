@@ -90,6 +90,31 @@ def enqueue(session: Session, ids: Sequence[int]) -> None:
         session.execute(IndexQueue.__table__.insert(), [{"paper_id": i} for i in ids])
 
 
+def column_values(session: Session, ids: Sequence[int], name: str) -> dict[int, object]:
+    """One column of many papers ('rating', 'status'): what an undo needs, without loading
+    whole papers."""
+    if name not in ("rating", "status"):
+        raise InvalidValue(f"no column {name!r} to read")
+    column = P[name]
+    found: dict[int, object] = {}
+    for batch in chunks(ids):
+        found.update(session.execute(select(P.id, column).where(P.id.in_(batch))).all())
+    return found
+
+
+def tag_keys(session: Session, ids: Sequence[int]) -> dict[int, set[str]]:
+    """Each paper's tags, case-folded."""
+    found: dict[int, set[str]] = {i: set() for i in ids}
+    for batch in chunks(ids):
+        for paper_id, key in session.execute(
+            select(PT.paper_id, T.name_key)
+            .join(TAG, T.id == PT.tag_id)
+            .where(PT.paper_id.in_(batch))
+        ):
+            found[paper_id].add(key)
+    return found
+
+
 def load_views(session: Session, ids: Sequence[int]) -> list[PaperView]:
     """Full snapshots of the papers in ``ids``, in that order (missing ids are skipped)."""
     found: dict[int, PaperView] = {}

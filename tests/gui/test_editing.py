@@ -207,3 +207,38 @@ def _trash():
     from readinglist.gui.places import Place
 
     return Place("trash")
+
+
+def test_deleting_a_tag_from_the_sidebar_and_undoing_it(qtbot, window, sample_library):
+    from readinglist.domain.filters import PaperFilter
+
+    tagged = set(sample_library.paper_ids(PaperFilter(tags=("theory",))))
+    assert tagged
+    window.controller.delete_tag("theory")
+    settle(qtbot, window)
+    assert "theory" not in {t.name for t in sample_library.tags()}
+    assert window.sidebar._index_of(_tag("theory")) is None
+    window.undo_action.trigger()
+    settle(qtbot, window)
+    assert set(sample_library.paper_ids(PaperFilter(tags=("theory",)))) == tagged
+    assert window.sidebar._index_of(_tag("theory")) is not None
+
+
+def test_rating_a_large_selection_undoes_each_paper_to_its_own_rating(
+    qtbot, window, sample_library
+):
+    window.table.selectAll()
+    before = {v.id: v.rating for v in sample_library.papers()}
+    assert len(set(before.values())) > 2
+    window.rate_selection(1)
+    settle(qtbot, window)
+    assert {v.rating for v in sample_library.papers()} == {1}
+    window.undo_action.trigger()
+    settle(qtbot, window)
+    assert {v.id: v.rating for v in sample_library.papers()} == before
+
+
+def _tag(name):
+    from readinglist.gui.places import Place
+
+    return Place("tags", name, (name,))
