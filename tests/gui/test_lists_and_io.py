@@ -246,3 +246,24 @@ def test_a_long_import_can_be_cancelled_and_keeps_what_was_done(qtbot, window, s
     assert "cancelled" in window.statusBar().currentMessage()
     assert not window.cancel_button.isVisible()
     assert window.place == ALL
+
+
+def test_pasting_identifiers_looks_them_up_for_the_preview(qtbot, window, httpserver,
+                                                          monkeypatch):  # fmt: skip
+    """Only the network is stood in for: a local server answers as arXiv and Crossref do."""
+    from tests.test_lookup import ATOM
+
+    monkeypatch.setenv("READINGLIST_ARXIV_API", httpserver.url_for("/api/query"))
+    monkeypatch.setenv("READINGLIST_CROSSREF_API", httpserver.url_for("/works"))
+    httpserver.expect_request("/api/query").respond_with_data(
+        ATOM, content_type="application/atom+xml"
+    )
+    httpserver.expect_request("/works/10.5555/missing").respond_with_data("", status=404)
+    QApplication.clipboard().setText("arXiv:1706.03762\n10.5555/missing\n")
+    window.paste_action.trigger()
+    qtbot.waitUntil(lambda: getattr(window, "preview_dialog", None) is not None, timeout=20_000)
+    dialog = window.preview_dialog
+    assert dialog.model.rowCount() == 1
+    assert dialog.model.index(0, 4).data().startswith("Already there")  # the sample has it
+    problems = [dialog.problems.item(i).text() for i in range(dialog.problems.count())]
+    assert len(problems) == 1 and "10.5555/missing" in problems[0]
