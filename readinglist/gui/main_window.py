@@ -440,16 +440,23 @@ class MainWindow(QMainWindow):
             return
 
         def work(_job: Job):
-            return self.library.counts(), self.library.saved_searches()
+            searches = self.library.saved_searches()
+            matches: dict[str, int | None] = {}
+            for saved in searches:
+                try:
+                    matches[saved.name] = self.library.count_matches(saved.query)
+                except LibraryError:  # e.g. it names a reading list since deleted
+                    matches[saved.name] = None
+            return self.library.counts(), searches, matches
 
         self._counts_job = self.controller.run_job(
             "Counting", work, self._counted, cancellable=False, on_finished=self._counting_done
         )
 
     def _counted(self, result) -> None:
-        counts, searches = result
+        counts, searches, matches = result
         self._counts = counts
-        self.sidebar.update_counts(counts, searches)
+        self.sidebar.update_counts(counts, searches, matches)
         self.detail.set_known_tags([t.name for t in counts.tags])
         empty = counts.all == 0 and counts.trash == 0
         self.pages.setCurrentWidget(self.welcome if empty else self.splitter)

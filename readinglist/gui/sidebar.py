@@ -121,7 +121,12 @@ class Sidebar(QTreeView):
         count.setForeground(self.palette().color(QPalette.ColorRole.PlaceholderText))
         section.appendRow([item, count])
 
-    def update_counts(self, counts: LibraryCounts, searches: list[SavedSearchView]) -> None:
+    def update_counts(
+        self,
+        counts: LibraryCounts,
+        searches: list[SavedSearchView],
+        matches: dict[str, int | None] | None = None,
+    ) -> None:
         """New numbers and the current lists, tags and saved searches; the selection stays."""
         selected = self.selected_places()
         blocker = self.selectionModel().blockSignals(True)
@@ -153,6 +158,10 @@ class Sidebar(QTreeView):
                 numbers[Place("list", summary.name)] = summary.count
             for tag in counts.tags:
                 numbers[Place("tags", tag.name, (tag.name,))] = tag.count
+            for saved in searches:
+                found = (matches or {}).get(saved.name)
+                if found is not None:
+                    numbers[Place("search", saved.name, query=saved.query)] = found
             for section in self._sections.values():
                 for row in range(section.rowCount()):
                     place = section.child(row, 0).data(PLACE_ROLE)

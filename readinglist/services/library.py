@@ -208,6 +208,10 @@ class Library:
         """Every paper matching ``query``, best first: for a table that loads rows lazily."""
         return self.index.search(self.parse_query(query), limit=None).ids
 
+    def count_matches(self, query: str) -> int:
+        """How many papers ``query`` finds (a saved search's count in the sidebar)."""
+        return self.index.search(self.parse_query(query), limit=1).total
+
     def search(
         self, query: str, limit: int | None = 50, offset: int = 0, status: str | None = None
     ) -> SearchResult:

@@ -193,7 +193,8 @@ def test_saving_a_search_adds_a_smart_list(qtbot, window, sample_library):
     window.save_search_action.trigger()
     settle(qtbot, window)
     place = Place("search", "Vision papers", query="tag:vision")
-    assert window.sidebar._index_of(place) is not None
+    index = window.sidebar._index_of(place)
+    assert index.siblingAtColumn(1).data() == str(len(sample_library.search_ids("tag:vision")))
     window.search.set_text("")
     window.sidebar.select_place(place)
     settle(qtbot, window)
