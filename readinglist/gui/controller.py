@@ -204,7 +204,7 @@ class LibraryController(QObject):
     def trash(self, ids: Iterable[int]) -> Changes | None:
         ids = list(ids)
         return self.perform(
-            f"Move {_count(ids)} to the trash",
+            f"Move {_count(ids)} to the Trash",
             lambda: self.library.trash(ids),
             lambda: self.library.restore(ids),
         )
@@ -218,7 +218,7 @@ class LibraryController(QObject):
         )
 
     def empty_trash(self) -> Changes | None:
-        return self.perform("Empty the trash", self.library.empty_trash, None)
+        return self.perform("Empty the Trash", self.library.empty_trash, None)
 
     # --- tags -------------------------------------------------------------------------------
     def tag(

@@ -27,7 +27,7 @@ from readinglist.domain.views import PaperView
 from readinglist.gui.controller import LibraryController
 from readinglist.gui.highlight import highlighted
 from readinglist.gui.paper_model import STATUS_TITLES
-from readinglist.gui.theme import highlight_background
+from readinglist.gui.theme import highlight_background, mute
 from readinglist.gui.widgets.notes_editor import NotesEditor
 from readinglist.gui.widgets.stars import StarRating
 from readinglist.gui.widgets.tag_editor import TagEditor
@@ -80,7 +80,7 @@ class DetailPane(QScrollArea):
         self.placeholder = QLabel("Select a paper to see its details", self.stack)
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.placeholder.setWordWrap(True)
-        self.placeholder.setEnabled(False)
+        mute(self.placeholder)
         self.stack.addWidget(self.placeholder)
         self.stack.addWidget(self._build_paper())
         self.setWidget(self.stack)
@@ -102,7 +102,7 @@ class DetailPane(QScrollArea):
         self.title.setFont(font)
         self.authors = self._text_label(page, "detail-authors")
         self.venue = self._text_label(page, "detail-venue")
-        self.venue.setEnabled(False)
+        mute(self.venue)
         self.links = QLabel(page)
         self.links.setObjectName("detail-links")
         self.links.setTextFormat(Qt.TextFormat.RichText)
@@ -125,9 +125,9 @@ class DetailPane(QScrollArea):
         self.tags = TagEditor(page)
         self.tags.tag_added.connect(lambda name: self._tag(add=[name]))
         self.tags.tag_removed.connect(lambda name: self._tag(remove=[name]))
+        self.tag_clicked = self.tags.tag_clicked
         self.abstract = self._text_label(page, "detail-abstract")
         self.notes = NotesEditor(page)
-        self.notes.setMinimumHeight(280)
         self.notes.note_edited.connect(self._note_edited)
         self.notes.note_created.connect(self._add_note)
         self.notes.note_deleted.connect(self._delete_note)
@@ -193,8 +193,9 @@ class DetailPane(QScrollArea):
             self.placeholder.setText(
                 "Select a paper to see its details"
                 if not ids
-                else f"{len(ids):,} papers selected\n\nRate them with 0–5, tag or move them "
-                "with the right-click menu, or drag them onto a reading list."
+                else f"{len(ids):,} papers selected\n\nType 0–5 to rate them all. Right-click "
+                "to tag them, set their status, add them to a reading list or export them; "
+                "or drag them onto a list or a tag in the sidebar."
             )
             self.stack.setCurrentIndex(0)
             return
@@ -245,6 +246,7 @@ class DetailPane(QScrollArea):
         for name, edit in self.field_edits.items():
             if not edit.hasFocus() or not edit.isModified():
                 edit.setText(_field_text(view, name))
+                edit.setCursorPosition(0)  # the start of a long value, not its end
                 edit.setModified(False)
         self.stack.setCurrentIndex(1)
 

@@ -11,16 +11,20 @@ from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QGu
 from PySide6.QtGui import QKeySequence as Keys
 from PySide6.QtWidgets import (
     QFileDialog,
+    QHBoxLayout,
     QInputDialog,
     QLabel,
     QMainWindow,
     QMenu,
     QMessageBox,
     QProgressBar,
+    QPushButton,
     QSplitter,
     QStackedWidget,
     QToolBar,
     QToolButton,
+    QVBoxLayout,
+    QWidget,
 )
 
 from readinglist.domain.changes import Changes
@@ -32,7 +36,7 @@ from readinglist.gui.exporting import FORMATS, ExportFormat, bibtex_text, export
 from readinglist.gui.highlight import query_terms
 from readinglist.gui.import_preview import ImportPreviewDialog
 from readinglist.gui.jobs import Job
-from readinglist.gui.paper_model import STATUS_TITLES, PaperTableModel, reordered
+from readinglist.gui.paper_model import COLUMNS, STATUS_TITLES, PaperTableModel, reordered
 from readinglist.gui.paper_table import PaperTable
 from readinglist.gui.places import ALL, Place
 from readinglist.gui.search_bar import SearchBar
@@ -57,7 +61,7 @@ class MainWindow(QMainWindow):
         self.controller = LibraryController(library, self)
         self.place: Place = ALL
         self.query = ""
-        self.sort: Sort | None = None
+        self.sort: Sort | None = self._default_sort(ALL)
         self._generation = 0
         self._loading: Job | None = None
         self._pending_selection: list[int] | None = None
@@ -86,18 +90,43 @@ class MainWindow(QMainWindow):
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("main-splitter")
         self.splitter.addWidget(self.sidebar)
-        self.splitter.addWidget(self.table)
+        self.splitter.addWidget(self._table_with_bars())
         self.splitter.addWidget(self.detail)
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setStretchFactor(2, 0)
-        self.splitter.setSizes([240, 760, 400])
+        self.splitter.setSizes([230, 770, 400])
         self.splitter.setChildrenCollapsible(False)
+        self.splitter.setCollapsible(2, True)  # a narrow screen can give the table the room
         self.welcome = WelcomePage(self)
         self.pages = QStackedWidget(self)
         self.pages.addWidget(self.splitter)
         self.pages.addWidget(self.welcome)
         self.setCentralWidget(self.pages)
+
+    def _table_with_bars(self) -> QWidget:
+        """The table, with a bar over it in the Trash: what can be done there, in plain view."""
+        box = QWidget(self)
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        self.trash_bar = QWidget(box)
+        self.trash_bar.setObjectName("trash-bar")
+        bar = QHBoxLayout(self.trash_bar)
+        bar.setContentsMargins(8, 4, 8, 4)
+        note = QLabel("Papers in the Trash are kept until you empty it.", self.trash_bar)
+        restore = QPushButton(icon("restore"), "Restore selected", self.trash_bar)
+        restore.setObjectName("trash-restore")
+        restore.clicked.connect(self.restore_selection)
+        empty = QPushButton(icon("trash"), "Empty Trash…", self.trash_bar)
+        empty.clicked.connect(self.empty_trash)
+        bar.addWidget(note, 1)
+        bar.addWidget(restore)
+        bar.addWidget(empty)
+        self.trash_bar.hide()
+        layout.addWidget(self.trash_bar)
+        layout.addWidget(self.table, 1)
+        return box
 
     def _action(
         self, text: str, slot, shortcut=None, icon_name: str | None = None, tip: str = ""
@@ -232,10 +261,22 @@ class MainWindow(QMainWindow):
         tools.addAction(self.new_list_action)
         tools.addAction(self.undo_action)
         tools.addAction(self.redo_action)
+        for action in (self.undo_action, self.redo_action):  # their text names the step
+            button = tools.widgetForAction(action)
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
+        self.undo_action.changed.connect(self._undo_tooltips)
+        self.redo_action.changed.connect(self._undo_tooltips)
+        self._undo_tooltips()
         tools.addSeparator()
         tools.addWidget(self.search)
         self.addToolBar(tools)
         self.toolbar = tools
+
+    def _undo_tooltips(self) -> None:
+        for action, key in ((self.undo_action, "Ctrl+Z"), (self.redo_action, "Ctrl+Shift+Z")):
+            tip = f"{action.text()} ({key})"
+            if action.toolTip() != tip:
+                action.setToolTip(tip)
 
     def _build_status_bar(self) -> None:
         status = self.statusBar()
@@ -260,9 +301,13 @@ class MainWindow(QMainWindow):
         status.addPermanentWidget(self.progress)
         status.addPermanentWidget(self.cancel_button)
         status.addPermanentWidget(self.index_label)
+        status.messageChanged.connect(self._status_message_changed)
+        self.index_label.hide()  # shown only while the index is behind
 
     def _connect(self) -> None:
         self.search.query_changed.connect(self._query_changed)
+        self.search.save_requested.connect(self.save_current_search)
+        self.search.help_requested.connect(self.show_query_help)
         self.sidebar.place_changed.connect(self._place_changed)
         self.sidebar.context_requested.connect(self._sidebar_menu)
         self.sidebar.model_.papers_dropped.connect(self._dropped_on_place)
@@ -273,8 +318,11 @@ class MainWindow(QMainWindow):
         self.table.rate_requested.connect(self.rate_selection)
         self.table.context_requested.connect(self._table_menu)
         self.controller.changed.connect(self._changed)
+        self.detail.tag_clicked.connect(
+            lambda name: self.sidebar.select_place(Place("tags", name, (name,)))
+        )
         self.controller.error.connect(self.show_error)
-        self.controller.index_state.connect(self.index_label.setText)
+        self.controller.index_state.connect(self._index_state)
         self.controller.index_updated.connect(self._index_updated)
         self.controller.job_started.connect(self._job_started)
         self.controller.job_finished.connect(self._job_finished)
@@ -295,7 +343,7 @@ class MainWindow(QMainWindow):
         state = self.settings.value("table/header")
         if isinstance(state, QByteArray):
             self.table.horizontalHeader().restoreState(state)
-        self.table.clear_sort()
+        self._show_sort()
 
     def save_layout(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
@@ -345,8 +393,20 @@ class MainWindow(QMainWindow):
         self.model.set_ids(ids, reorderable)
         self._select_ids(keep, current)
         self.search.show_count(len(ids) if self.query.strip() else None)
+        self.table.set_empty_text(self._empty_text())
         self.count_label.setText(f"{len(ids):,} {'paper' if len(ids) == 1 else 'papers'}")
         self.loaded_once = True
+
+    def _empty_text(self) -> str:
+        if self.query.strip():
+            return f"No papers match “{self.query.strip()}”. Press Esc to clear the search."
+        if self.place.kind == "trash":
+            return "The Trash is empty."
+        if self.place.is_list:
+            return "This reading list is empty.\nDrag papers onto its name in the sidebar."
+        if self.place.kind == "search":
+            return "Nothing matches this saved search yet."
+        return "No papers here."
 
     def _load_failed(self, generation: int, message: str) -> None:
         if generation == self._generation:
@@ -389,29 +449,59 @@ class MainWindow(QMainWindow):
             self.search.show_problem(str(error))
             return
         self.detail.set_terms(query_terms(node))
-        if text.strip() and self.sort is not None:
-            self.sort = None  # a new search shows the best matches first
-            self.table.clear_sort()
+        # a new search shows the best matches first; no search, the place's own order
+        self.sort = None if text.strip() else self._default_sort(self.place)
+        self._show_sort()
         self.reload()
+
+    @staticmethod
+    def _default_sort(place: Place) -> Sort | None:
+        """A reading list in its own order (None); everything else newest first."""
+        return None if place.is_list else Sort("added", descending=True)
+
+    def _show_sort(self) -> None:
+        """The header shows the order in effect (none: a list's own order, or relevance)."""
+        section = next(
+            (n for n, c in enumerate(COLUMNS) if self.sort and c.sort == self.sort.key), None
+        )
+        if section is None:
+            self.table.clear_sort()
+        else:
+            order = (
+                Qt.SortOrder.DescendingOrder
+                if self.sort.descending
+                else Qt.SortOrder.AscendingOrder
+            )
+            self.table.show_sort(section, order)
 
     def _place_changed(self, place: Place) -> None:
         self.place = place
-        if self.sort is not None and self.sort.key == "position":
-            self.sort = None
-        if place.kind == "recent" and self.sort is None:
-            self.sort = Sort("added", descending=True)
-        self.table.clear_sort()
-        if self.sort is not None and place.kind != "recent":
-            self.sort = None
+        self.sort = None if self.query.strip() else self._default_sort(place)
+        self._show_sort()
         self.reload()
-        self.restore_action.setEnabled(place.kind == "trash")
-        self.trash_action.setEnabled(place.kind != "trash")
+        in_trash = place.kind == "trash"
+        self.restore_action.setEnabled(in_trash)
+        self.trash_action.setEnabled(not in_trash)
+        self.trash_bar.setVisible(in_trash)
+        self._update_export_actions()
 
     def _sort_requested(self, key: str, descending: bool) -> None:
         self.sort = Sort(key, descending)
         self.reload()
 
+    def _update_export_actions(self) -> None:
+        has_selection = bool(self.table.selectionModel().hasSelection())
+        for (scope, _name), action in self.export_actions.items():
+            if scope == "selection":
+                action.setEnabled(has_selection)
+            elif scope == "list":
+                action.setEnabled(self.place.is_list)
+            else:
+                action.setEnabled(self.model.rowCount() > 0)
+        self.copy_bibtex_action.setEnabled(has_selection)
+
     def _selection_changed(self, *_args) -> None:
+        self._update_export_actions()
         ids = self.table.selected_ids()
         if len(ids) > 1:
             self.selection_label.setText(f"{len(ids):,} selected")
@@ -429,6 +519,10 @@ class MainWindow(QMainWindow):
         self.detail.refresh(changes)
         self.reload()
         self.refresh_counts()
+
+    def _index_state(self, text: str) -> None:
+        self.index_label.setText(text)
+        self.index_label.setVisible(text != "Search index up to date")
 
     def _index_updated(self) -> None:
         if self.query.strip() or self.place.kind == "search":
@@ -667,6 +761,14 @@ class MainWindow(QMainWindow):
         if created and ids:
             self.controller.add_to_list(name, ids)
 
+    def add_tag_to(self, ids: list[int]) -> None:
+        names = [t.name for t in self._counts.tags] if self._counts else []
+        name, ok = QInputDialog.getItem(
+            self, "Add a tag", f"Tag for {len(ids):,} selected:", names, editable=True
+        )
+        if ok and name.strip():
+            self.controller.tag(ids, add=[name.strip()])
+
     def save_current_search(self) -> None:
         query = self.place.with_query(self.query)
         if not query.strip():
@@ -736,6 +838,14 @@ class MainWindow(QMainWindow):
         status = menu.addMenu("Status")
         for value, title in STATUS_TITLES.items():
             status.addAction(title, lambda v=value: self.controller.set_status(ids, v))
+        menu.addAction(icon("tag-add"), "Add tag…", lambda: self.add_tag_to(ids))
+        present = sorted(
+            {t for v in self.library.views(ids[:500]) for t in v.tags}, key=str.casefold
+        )
+        if present:
+            remove = menu.addMenu(icon("tag"), "Remove tag")
+            for name in present:
+                remove.addAction(name, lambda n=name: self.controller.tag(ids, remove=[n]))
         add_to = menu.addMenu(icon("list"), "Add to reading list")
         for summary in self._counts.lists if self._counts else ():
             add_to.addAction(
@@ -806,11 +916,24 @@ class MainWindow(QMainWindow):
 
     def show_error(self, message: str) -> None:
         """Errors from edits and jobs: in the status bar, in red, without a modal dialog."""
-        self.statusBar().showMessage(message, 10_000)
+        bar = self.statusBar()
+        bar.setStyleSheet("QStatusBar { color: #d9534f; }")
+        bar.showMessage(f"⚠ {message}", 10_000)
         self.last_error = message
 
+    def _status_message_changed(self, text: str) -> None:
+        if not text.startswith("⚠"):
+            self.statusBar().setStyleSheet("")
+
     def show_query_help(self) -> None:
-        QMessageBox.information(self, "Search syntax", QUERY_HELP)
+        box = QMessageBox(self)
+        box.setWindowTitle("Search syntax")
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.setText(QUERY_HELP)
+        box.setIcon(QMessageBox.Icon.Information)
+        box.setModal(False)
+        box.show()
+        self.query_help = box
 
     def show_about(self) -> None:
         from readinglist._version import __version__
@@ -829,13 +952,13 @@ class MainWindow(QMainWindow):
         timer = QTimer(interval=5)
 
         def check() -> None:
-            if not self.is_loading() and not any(j.is_running() for j in self.controller.jobs):
+            if not self.is_loading() and not self.controller.jobs:
                 loop.quit()
 
         timer.timeout.connect(check)
         timer.start()
         check()
-        if self.is_loading() or any(j.is_running() for j in self.controller.jobs):
+        if self.is_loading() or self.controller.jobs:
             loop.exec()  # a real event loop: the jobs' threads get the interpreter, no spinning
         timer.stop()
         QGuiApplication.processEvents()
@@ -863,15 +986,20 @@ def _open_url(url: str) -> None:
     QDesktopServices.openUrl(QUrl(url))
 
 
-QUERY_HELP = """Type words to find papers that have all of them (stemmed, accents ignored).
-
-"exact phrase"      words in this order
-a OR b              either word
--word, NOT word     leave these out
-transf*             words starting with transf
-attention~1         one typo allowed
-( … )               group
-
-Fields: title: author: abstract: venue: note: tag: key: doi: arxiv:
-year:2017   year:2015..2020   rating:>=4   status:reading   list:"to cite"
-"""
+QUERY_HELP = """<p>Type words to find the papers that have all of them (stemmed, accents
+and case ignored).</p>
+<table cellspacing="6">
+<tr><td><code>"exact phrase"</code></td><td>these words in this order</td></tr>
+<tr><td><code>a OR b</code></td><td>either word</td></tr>
+<tr><td><code>-word</code>, <code>NOT word</code></td><td>leave these out</td></tr>
+<tr><td><code>transf*</code></td><td>words starting with transf</td></tr>
+<tr><td><code>attention~1</code></td><td>one typo allowed</td></tr>
+<tr><td><code>( … )</code></td><td>group</td></tr>
+<tr><td><code>title:</code> <code>author:</code> <code>abstract:</code> <code>venue:</code>
+<code>note:</code> <code>tag:</code> <code>key:</code> <code>doi:</code> <code>arxiv:</code></td>
+<td>search one field</td></tr>
+<tr><td><code>year:2017</code>, <code>year:2015..2020</code></td><td>years</td></tr>
+<tr><td><code>rating:&gt;=4</code></td><td>ratings</td></tr>
+<tr><td><code>status:reading</code></td><td>reading status</td></tr>
+<tr><td><code>list:"to cite"</code></td><td>papers in a reading list</td></tr>
+</table>"""

@@ -18,6 +18,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
+from PySide6.QtGui import QColor
 
 from readinglist.domain.views import PaperView
 
@@ -32,6 +33,8 @@ STATUS_TITLES = {
     "abandoned": "Abandoned",
 }
 AnyIndex = QModelIndex | QPersistentModelIndex
+RIGHT_ALIGNED = ("year", "added")
+STAR_COLOR = QColor("#e0a100")  # the stars' gold, as in the detail pane
 
 
 @dataclass(frozen=True)
@@ -147,6 +150,8 @@ class PaperTableModel(QAbstractTableModel):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             return COLUMNS[section].title
+        if role == Qt.ItemDataRole.TextAlignmentRole and COLUMNS[section].key in RIGHT_ALIGNED:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.InitialSortOrderRole:
             return Qt.SortOrder.AscendingOrder
         return None

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QKeyEvent
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QMenu, QTableView
 
 from readinglist.gui.paper_model import COLUMNS, PaperTableModel
+from readinglist.gui.theme import mute
 
 
 class PaperTable(QTableView):
@@ -55,6 +56,30 @@ class PaperTable(QTableView):
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._header_menu)
         header.sortIndicatorChanged.connect(self._sort_changed)
+        # What an empty table means ("no papers match …"), over its blank viewport.
+        self.empty_note = QLabel(self.viewport())
+        self.empty_note.setObjectName("empty-note")
+        self.empty_note.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_note.setWordWrap(True)
+        mute(self.empty_note)
+        self.empty_note.hide()
+        model.modelReset.connect(self._update_empty_note)
+        self._empty_text = ""
+
+    def set_empty_text(self, text: str) -> None:
+        self._empty_text = text
+        self._update_empty_note()
+
+    def _update_empty_note(self) -> None:
+        empty = self.model().rowCount() == 0 and bool(self._empty_text)
+        self.empty_note.setText(self._empty_text)
+        self.empty_note.setVisible(empty)
+        if empty:
+            self.empty_note.setGeometry(self.viewport().rect().adjusted(24, 24, -24, -24))
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._update_empty_note()
 
     def paper_model(self) -> PaperTableModel:
         model = self.model()
@@ -70,6 +95,13 @@ class PaperTable(QTableView):
 
     def sort_by(self, section: int, order: Qt.SortOrder) -> None:
         self.horizontalHeader().setSortIndicator(section, order)
+
+    def show_sort(self, section: int, order: Qt.SortOrder) -> None:
+        """Show an order already in effect, without asking for it again."""
+        header = self.horizontalHeader()
+        blocked = header.blockSignals(True)
+        header.setSortIndicator(section, order)
+        header.blockSignals(blocked)
 
     def clear_sort(self) -> None:
         header = self.horizontalHeader()

@@ -25,6 +25,8 @@ class QueryEdit(QLineEdit):
 
 class SearchBar(QWidget):
     query_changed = Signal(str)  # after the user paused typing
+    save_requested = Signal()
+    help_requested = Signal()
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -33,12 +35,21 @@ class SearchBar(QWidget):
         self.edit.setPlaceholderText(PLACEHOLDER)
         self.edit.setClearButtonEnabled(True)
         self.edit.addAction(icon("search"), QLineEdit.ActionPosition.LeadingPosition)
-        self.edit.setMinimumWidth(360)
+        self.edit.setMinimumWidth(220)
         self.edit.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.edit.escape_pressed.connect(self.clear)
+        self.save_action = self.edit.addAction(
+            icon("save-search"), QLineEdit.ActionPosition.TrailingPosition
+        )
+        self.save_action.setToolTip("Save this search in the sidebar")
+        self.save_action.triggered.connect(self.save_requested.emit)
+        self.save_action.setVisible(False)
+        help_action = self.edit.addAction(icon("help"), QLineEdit.ActionPosition.TrailingPosition)
+        help_action.setToolTip("How to search: phrases, fields, years, ratings…")
+        help_action.triggered.connect(self.help_requested.emit)
+        self.edit.textChanged.connect(lambda text: self.save_action.setVisible(bool(text.strip())))
         self.count = QLabel(self)
         self.count.setObjectName("match-count")
-        self.count.setMinimumWidth(90)
         self.problem = QLabel(self)
         self.problem.setObjectName("query-error")
         self.problem.setStyleSheet("color: #d9534f;")

@@ -4,16 +4,21 @@ it, papers dropped on a tag get it. Several tags selected together filter by all
 from __future__ import annotations
 
 from PySide6.QtCore import QMimeData, QModelIndex, QPoint, Qt, Signal
-from PySide6.QtGui import QFont, QPalette, QStandardItem, QStandardItemModel
+from PySide6.QtGui import QFont, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeView
 
 from readinglist.gui.paper_model import PAPER_MIME, paper_ids_from
 from readinglist.gui.places import ALL, PLACE_TITLES, Place
-from readinglist.gui.theme import icon
+from readinglist.gui.theme import icon, muted_color
 from readinglist.services.overview import LibraryCounts
 from readinglist.services.saved_searches import SavedSearchView
 
 PLACE_ROLE = Qt.ItemDataRole.UserRole + 1
+EMPTY_HINTS = {
+    "Reading lists": "New reading list: Ctrl+Shift+N",
+    "Tags": "Tag papers in the detail pane",
+    "Saved searches": "Search, then click the bookmark",
+}
 STATUS_PLACES = (
     ("to-read", "To read", "to-read"),
     ("reading", "Reading", "reading"),
@@ -64,6 +69,7 @@ class Sidebar(QTreeView):
         self.setRootIsDecorated(False)
         self.setIndentation(10)
         self.setUniformRowHeights(True)
+        self.setStyleSheet("QTreeView#sidebar::item { padding: 3px 2px; }")
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setDragDropMode(QAbstractItemView.DragDropMode.DropOnly)
         self.setAcceptDrops(True)
@@ -88,7 +94,7 @@ class Sidebar(QTreeView):
             font.setBold(True)
             font.setPointSizeF(max(font.pointSizeF() * 0.85, 7.0))
             header.setFont(font)
-            header.setForeground(self.palette().color(QPalette.ColorRole.PlaceholderText))
+            header.setForeground(muted_color())
             spacer = QStandardItem("")
             spacer.setFlags(Qt.ItemFlag.ItemIsEnabled)
             self.model_.appendRow([header, spacer])
@@ -118,8 +124,21 @@ class Sidebar(QTreeView):
         count.setFlags(flags)
         count.setData(place, PLACE_ROLE)
         count.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        count.setForeground(self.palette().color(QPalette.ColorRole.PlaceholderText))
+        count.setForeground(muted_color())
         section.appendRow([item, count])
+
+    def _hint(self, section: QStandardItem, text: str) -> None:
+        """A line under an empty section saying how to fill it."""
+        hint = QStandardItem(text)
+        hint.setFlags(Qt.ItemFlag.NoItemFlags)
+        font = QFont(self.font())
+        font.setItalic(True)
+        hint.setFont(font)
+        hint.setForeground(muted_color())
+        hint.setToolTip(text)
+        blank = QStandardItem("")
+        blank.setFlags(Qt.ItemFlag.NoItemFlags)
+        section.appendRow([hint, blank])
 
     def update_counts(
         self,
@@ -146,6 +165,8 @@ class Sidebar(QTreeView):
                 section.removeRows(0, section.rowCount())
                 for place, icon_name, title in places:
                     self._add(section, place, icon_name, title)
+                if not places:
+                    self._hint(section, EMPTY_HINTS[name])
             numbers = {
                 Place("all"): counts.all,
                 Place("recent"): counts.recent,

@@ -25,7 +25,11 @@ ICONS = {
     "reading": "book-open-page-variant-outline",
     "read": "check-circle-outline",
     "recent": "clock-outline",
-    "unfiled": "tray",
+    "unfiled": "inbox-outline",
+    "save-search": "bookmark-plus-outline",
+    "help": "help-circle-outline",
+    "tag-add": "tag-plus-outline",
+    "close": "close",
     "note": "note-text-outline",
     "add": "plus",
     "remove": "minus",
@@ -52,6 +56,25 @@ def icon(name: str) -> QIcon:
     color = palette.color(QPalette.ColorRole.WindowText)
     disabled = palette.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText)
     return qtawesome.icon(f"mdi6.{ICONS[name]}", color=color, color_disabled=disabled)
+
+
+def muted_color() -> QColor:
+    """Secondary text that stays readable (well above 4.5:1) in light and dark palettes:
+    two thirds of the way from the background to the text colour."""
+    palette = QGuiApplication.palette()
+    text = palette.color(QPalette.ColorRole.WindowText)
+    back = palette.color(QPalette.ColorRole.Window)
+    mix = [round(back.red() + (text.red() - back.red()) * 0.68),
+           round(back.green() + (text.green() - back.green()) * 0.68),
+           round(back.blue() + (text.blue() - back.blue()) * 0.68)]  # fmt: skip
+    return QColor(*mix)
+
+
+def mute(widget) -> None:
+    """Show a label as secondary text without disabling it (disabled text is too faint)."""
+    palette = widget.palette()
+    palette.setColor(QPalette.ColorRole.WindowText, muted_color())
+    widget.setPalette(palette)
 
 
 def accent() -> QColor:
@@ -81,8 +104,9 @@ def dark_palette() -> QPalette:
         QPalette.ColorRole.LinkVisited: "#b392f0",
         QPalette.ColorRole.Highlight: "#3d6fb6",
         QPalette.ColorRole.HighlightedText: "#ffffff",
-        QPalette.ColorRole.Mid: "#4a4d52",
-        QPalette.ColorRole.Midlight: "#45484c",
+        QPalette.ColorRole.Light: "#6a6d72",
+        QPalette.ColorRole.Mid: "#5c5f64",
+        QPalette.ColorRole.Midlight: "#4d5055",
         QPalette.ColorRole.Dark: "#1a1b1d",
         QPalette.ColorRole.Shadow: "#111111",
     }

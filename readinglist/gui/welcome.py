@@ -32,6 +32,7 @@ class WelcomePage(QWidget):
         text.setWordWrap(True)
         text.setAlignment(Qt.AlignmentFlag.AlignCenter)
         text.setFixedWidth(560)
+        text.setMinimumHeight(text.heightForWidth(560))  # wrapped lines are never cut
         layout = QVBoxLayout(self)
         layout.addStretch(2)
         layout.addWidget(title)

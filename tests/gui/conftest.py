@@ -18,7 +18,7 @@ def settle(qtbot, window: MainWindow) -> None:
     """Wait until every load, count, import and index update has finished."""
 
     def idle() -> bool:
-        running = any(job.is_running() for job in window.controller.jobs)
+        running = bool(window.controller.jobs)  # until each job's results are handled
         return not running and not window.is_loading() and window.controller.index_idle()
 
     try:

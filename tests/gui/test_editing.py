@@ -75,7 +75,7 @@ def test_adding_a_tag_with_completion(qtbot, window, sample_library):
     assert "deep-learning" in sample_library.get(paper).tags
     chip = window.detail.tags.findChild(object, "tag-chip-deep-learning")
     assert chip is not None
-    chip.click()
+    chip.remove_button.click()
     settle(qtbot, window)
     assert "deep-learning" not in sample_library.get(paper).tags
 

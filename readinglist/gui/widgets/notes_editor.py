@@ -21,9 +21,19 @@ from PySide6.QtWidgets import (
 )
 
 from readinglist.domain.views import NoteView
-from readinglist.gui.theme import icon
+from readinglist.gui.theme import icon, mute
 
 SAVE_DELAY_MS = 600
+TAB_TITLE_CHARS = 22
+
+
+def note_title(body: str, number: int) -> str:
+    """A tab's name: the note's first line without Markdown marks, else 'Note N'."""
+    for line in body.splitlines():
+        text = line.strip().lstrip("#*->` ").rstrip("*_` ").strip()
+        if text:
+            return text if len(text) <= TAB_TITLE_CHARS else text[: TAB_TITLE_CHARS - 1] + "…"
+    return f"Note {number}"
 
 
 class SafePreview(QTextBrowser):
@@ -142,11 +152,11 @@ class NotesEditor(QWidget):
         self.tabs.setDocumentMode(True)
         self.empty = QLabel("No notes yet. Add one to keep your thoughts with the paper.", self)
         self.empty.setWordWrap(True)
-        self.empty.setEnabled(False)
+        mute(self.empty)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(header)
-        layout.addWidget(self.empty)
+        layout.addWidget(self.empty, 0, Qt.AlignmentFlag.AlignTop)
         layout.addWidget(self.tabs, 1)
         self._paper_id: int | None = None
 
@@ -173,10 +183,19 @@ class NotesEditor(QWidget):
         editor = NoteEditor(note, self.tabs)
         editor.edited.connect(self.note_edited.emit)
         editor.created.connect(self.note_created.emit)
-        self.tabs.addTab(editor, icon("note"), f"Note {number}")
+        self.tabs.addTab(editor, icon("note"), note_title(editor.body(), number))
+        editor.source.textChanged.connect(lambda e=editor: self._retitle(e))
         return editor
 
+    def _retitle(self, editor: NoteEditor) -> None:
+        index = self.tabs.indexOf(editor)
+        if index >= 0:
+            self.tabs.setTabText(index, note_title(editor.body(), index + 1))
+            self.tabs.setTabToolTip(index, self.tabs.tabText(index))
+
     def _show_tabs(self, any_notes: bool) -> None:
+        # room to write only when there is a note: no blank space under "No notes yet"
+        self.setMinimumHeight(300 if any_notes else 0)
         self.tabs.setVisible(any_notes)
         self.empty.setVisible(not any_notes)
         self.delete_button.setEnabled(any_notes)
@@ -194,6 +213,7 @@ class NotesEditor(QWidget):
             for editor in editors:
                 if editor.note_id in by_id:
                     editor.show_saved(by_id[editor.note_id].body)
+                    self._retitle(editor)
             return
         if not same_paper:
             self.flush()

@@ -4,14 +4,53 @@ library already has (so 'deep-learning' is not typed three ways)."""
 from __future__ import annotations
 
 from PySide6.QtCore import QStringListModel, Qt, Signal
-from PySide6.QtWidgets import QCompleter, QLineEdit, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCompleter,
+    QFrame,
+    QHBoxLayout,
+    QLineEdit,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from readinglist.gui.widgets.flow_layout import FlowLayout
+
+
+class TagChip(QFrame):
+    """A tag: its name (click: show the papers with it) and a small ✕ that removes it."""
+
+    clicked = Signal(str)
+    removed = Signal(str)
+
+    def __init__(self, name: str, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName(f"tag-chip-{name}")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(6, 1, 1, 1)
+        layout.setSpacing(2)
+        label = QToolButton(self)
+        label.setObjectName("tag-name")
+        label.setText(name)
+        label.setAutoRaise(True)
+        label.setToolTip(f"Show the papers tagged {name}")
+        label.clicked.connect(lambda: self.clicked.emit(name))
+        remove = QToolButton(self)
+        remove.setObjectName("tag-remove")
+        remove.setText("✕")
+        remove.setAutoRaise(True)
+        remove.setToolTip(f"Remove the tag {name} from this paper")
+        remove.clicked.connect(lambda: self.removed.emit(name))
+        layout.addWidget(label)
+        layout.addWidget(remove)
+        self.remove_button = remove
 
 
 class TagEditor(QWidget):
     tag_added = Signal(str)
     tag_removed = Signal(str)
+    tag_clicked = Signal(str)
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -49,14 +88,12 @@ class TagEditor(QWidget):
         while self._flow.count():
             item = self._flow.takeAt(0)
             if item is not None and item.widget() is not None:
+                item.widget().hide()  # at once: deleteLater waits for the event loop
                 item.widget().deleteLater()
         for name in tags:
-            chip = QToolButton(self._chips)
-            chip.setText(f"{name}  ✕")
-            chip.setObjectName(f"tag-chip-{name}")
-            chip.setToolTip(f"Remove the tag {name}")
-            chip.setAutoRaise(False)
-            chip.clicked.connect(lambda _checked=False, n=name: self.tag_removed.emit(n))
+            chip = TagChip(name, self._chips)
+            chip.removed.connect(self.tag_removed.emit)
+            chip.clicked.connect(self.tag_clicked.emit)
             self._flow.addWidget(chip)
         self._chips.setVisible(bool(tags))
         self._chips.updateGeometry()
