@@ -95,7 +95,7 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setStretchFactor(2, 0)
-        self.splitter.setSizes([230, 770, 400])
+        self.splitter.setSizes([250, 750, 400])
         self.splitter.setChildrenCollapsible(False)
         self.splitter.setCollapsible(2, True)  # a narrow screen can give the table the room
         self.welcome = WelcomePage(self)

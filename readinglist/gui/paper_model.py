@@ -161,16 +161,14 @@ class PaperTableModel(QAbstractTableModel):
             return None
         if role == Qt.ItemDataRole.UserRole:
             return self._ids[index.row()]
-        if role not in (
-            Qt.ItemDataRole.DisplayRole,
-            Qt.ItemDataRole.ToolTipRole,
-            Qt.ItemDataRole.TextAlignmentRole,
-        ):
-            return None
         key = COLUMNS[index.column()].key
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return STAR_COLOR if key == "rating" else None
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            if key in ("year", "added"):
+            if key in RIGHT_ALIGNED:
                 return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return None
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return None
         view = self.view(index.row())
         if view is None:

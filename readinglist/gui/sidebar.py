@@ -17,7 +17,7 @@ PLACE_ROLE = Qt.ItemDataRole.UserRole + 1
 EMPTY_HINTS = {
     "Reading lists": "New reading list: Ctrl+Shift+N",
     "Tags": "Tag papers in the detail pane",
-    "Saved searches": "Search, then click the bookmark",
+    "Saved searches": "Save one from the search field",
 }
 STATUS_PLACES = (
     ("to-read", "To read", "to-read"),
