@@ -312,6 +312,7 @@ class MainWindow(QMainWindow):
         self.sidebar.context_requested.connect(self._sidebar_menu)
         self.sidebar.model_.papers_dropped.connect(self._dropped_on_place)
         self.model.sort_requested.connect(self._sort_requested)
+        self.model.load_failed.connect(self.show_error)
         self.model.reorder_requested.connect(self._reorder_requested)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.table.selectionModel().currentRowChanged.connect(self._selection_changed)

@@ -6,6 +6,7 @@ read (and a bounded number kept), and sorting is the database's job (``sort_requ
 from __future__ import annotations
 
 import json
+import logging
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from PySide6.QtGui import QColor
 
 from readinglist.domain.views import PaperView
 
+log = logging.getLogger(__name__)
 PAPER_MIME = "application/x-readinglist-papers"
 PAGE = 200
 MAX_PAGES = 64  # rows kept in memory: at most PAGE * MAX_PAGES
@@ -73,6 +75,7 @@ def paper_ids_from(mime: QMimeData) -> list[int]:
 
 class PaperTableModel(QAbstractTableModel):
     sort_requested = Signal(str, bool)  # sort key, descending
+    load_failed = Signal(str)
     reorder_requested = Signal(list, int)  # dragged paper ids, row they were dropped on
 
     def __init__(self, loader: Callable[[Sequence[int]], list[PaperView]], parent=None) -> None:
@@ -116,7 +119,12 @@ class PaperTableModel(QAbstractTableModel):
 
     def _read_page(self, number: int) -> list[PaperView | None]:
         ids = self._ids[number * PAGE : (number + 1) * PAGE]
-        found = {v.id: v for v in self._load(ids)}
+        try:
+            found = {v.id: v for v in self._load(ids)}
+        except Exception as error:  # a painted row must never raise into Qt
+            log.warning("cannot read rows %s–%s: %s", ids[:1], ids[-1:], error)
+            self.load_failed.emit(f"Some papers could not be read: {error}")
+            return [None] * len(ids)  # not kept: the next paint asks again
         page = [found.get(i) for i in ids]
         self._pages[number] = page
         while len(self._pages) > MAX_PAGES:

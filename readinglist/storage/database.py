@@ -15,7 +15,7 @@ DATABASE_FILE = "library.sqlite3"
 MIGRATIONS = Path(__file__).with_name("migrations")
 # The newest migration; opening skips Alembic entirely (it is slow to import) when the
 # database already has it.
-HEAD_REVISION = "0002_saved_searches"
+HEAD_REVISION = "0003_sort_keys"
 
 
 class Database:

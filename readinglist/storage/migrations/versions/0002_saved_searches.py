@@ -1,5 +1,4 @@
-"""The desktop window's needs: saved searches, and sorting 100,000 papers by any column in
-tens of milliseconds (a first-author sort key and covering indexes in each column's order).
+"""Saved searches: a query kept under a name, shown as a smart list.
 
 Revision ID: 0002_saved_searches
 Revises: 0001_initial
@@ -8,23 +7,10 @@ Revises: 0001_initial
 import sqlalchemy as sa
 from alembic import op
 
-from readinglist.domain.names import author_sort_key
-from readinglist.domain.values import AuthorName
-
 revision = "0002_saved_searches"
 down_revision = "0001_initial"
 branch_labels = None
 depends_on = None
-
-SORT_INDEXES = {
-    "ix_paper_live_added": "added_at",
-    "ix_paper_live_title": sa.text("lower(title)"),
-    "ix_paper_live_author": "sort_author",
-    "ix_paper_live_year": "year",
-    "ix_paper_live_venue": sa.text("lower(venue)"),
-    "ix_paper_live_rating": "rating",
-    "ix_paper_live_status": "status",
-}
 
 
 def upgrade() -> None:
@@ -39,32 +25,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("name_key"),
         sqlite_autoincrement=True,
     )
-    with op.batch_alter_table("paper", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("sort_author", sa.String(length=250), nullable=False, server_default="")
-        )
-    _fill_sort_authors()
-    for name, column in SORT_INDEXES.items():
-        op.create_index(name, "paper", ["deleted_at", column, "id"], unique=False)
-
-
-def _fill_sort_authors() -> None:
-    connection = op.get_bind()
-    rows = connection.execute(
-        sa.text("SELECT paper_id, family, given, literal FROM paper_author WHERE position = 0")
-    )
-    keys = [
-        {"id": row.paper_id, "key": author_sort_key([AuthorName(row.family, row.given,
-                                                                literal=row.literal)])}
-        for row in rows
-    ]  # fmt: skip
-    if keys:
-        connection.execute(sa.text("UPDATE paper SET sort_author = :key WHERE id = :id"), keys)
 
 
 def downgrade() -> None:
-    for name in SORT_INDEXES:
-        op.drop_index(name, table_name="paper")
-    with op.batch_alter_table("paper", schema=None) as batch_op:
-        batch_op.drop_column("sort_author")
     op.drop_table("saved_search")
