@@ -4,6 +4,7 @@ in its own module, and every change goes through the controller."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QEventLoop, QSettings, Qt, QTimer
@@ -49,6 +50,8 @@ from readinglist.services.library import Library
 from readinglist.services.overview import LibraryCounts
 from readinglist.services.preview import ImportPreview
 
+WATCH_MS = 1000
+OWN_CHANGE_GRACE_S = 1.5
 IMPORT_FILTER = "Bibliographies (*.bib *.bibtex *.ris *.txt *.json *.csl.json);;All files (*)"
 
 
@@ -77,6 +80,7 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self._connect()
         self._restore_layout()
+        self._watch_other_programs()
         self.reload()
         self.refresh_counts()
 
@@ -331,6 +335,33 @@ class MainWindow(QMainWindow):
         self.welcome.paste_requested.connect(self.paste_papers)
         self.welcome.sample_requested.connect(self.open_sample)
 
+    # --- changes made by other programs (the CLI, a script) ---------------------------------
+    def _watch_other_programs(self) -> None:
+        """Every second, ask SQLite whether anyone committed; what this window did itself is
+        already shown, anything else (a CLI import, a script) is loaded without a restart."""
+        self._counter = self.library.database.change_counter()
+        self._quiet_until = 0.0
+        self.controller.changed.connect(self._own_change)
+        self.controller.job_finished.connect(self._own_change)
+        self._watch_timer = QTimer(self, interval=WATCH_MS)
+        self._watch_timer.timeout.connect(self._check_other_programs)
+        self._watch_timer.start()
+
+    def _own_change(self, *_args) -> None:
+        self._quiet_until = time.monotonic() + OWN_CHANGE_GRACE_S
+
+    def _check_other_programs(self) -> None:
+        changed = self._counter.changed()
+        if not changed or self.controller.jobs or time.monotonic() < self._quiet_until:
+            return
+        self.reload()
+        self.refresh_counts()
+        self.model.refresh_all()
+        current = self.detail.paper()
+        if current is not None:
+            self.detail.refresh(Changes(modified=frozenset([current.id])))
+        self.controller.schedule_index()  # whatever the other program left queued
+
     # --- layout memory ----------------------------------------------------------------------
     def _restore_layout(self) -> None:
         geometry = self.settings.value("window/geometry")
@@ -359,6 +390,8 @@ class MainWindow(QMainWindow):
             job.cancel()
         self.controller.wait_for_jobs()
         self.library.update_index()  # whatever is still queued; a crash would catch up later
+        self._watch_timer.stop()
+        self._counter.close()
         super().closeEvent(event)
 
     # --- what the table shows ---------------------------------------------------------------

@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy import Engine, inspect, text
 from sqlmodel import Session
 
-from readinglist.storage.sqlite import create_sqlite_engine, writer_engine
+from readinglist.storage.sqlite import ChangeCounter, create_sqlite_engine, writer_engine
 
 DATABASE_FILE = "library.sqlite3"
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -19,8 +19,9 @@ HEAD_REVISION = "0003_sort_keys"
 
 
 class Database:
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, path: Path | None = None) -> None:
         self.engine = engine
+        self.path = path
         self._writer = writer_engine(engine)
 
     @classmethod
@@ -30,7 +31,7 @@ class Database:
         from readinglist.domain.values import LibraryError
 
         path = folder / DATABASE_FILE
-        database = cls(create_sqlite_engine(path))
+        database = cls(create_sqlite_engine(path), path)
         try:
             database.migrate()
         except DatabaseError as error:
@@ -79,6 +80,12 @@ class Database:
     def read(self) -> Iterator[Session]:
         with Session(self.engine, expire_on_commit=False) as session, session.begin():
             yield session
+
+    def change_counter(self) -> ChangeCounter:
+        """A watcher of commits from anywhere (see ChangeCounter)."""
+        if self.path is None:
+            raise RuntimeError("this database has no file to watch")
+        return ChangeCounter(self.path)
 
     def close(self) -> None:
         self.engine.dispose()

@@ -56,3 +56,27 @@ def integrity_problems(connection) -> list[str]:
     ).fetchall():
         problems.append(f"{table} row {rowid} points to a missing {parent}")
     return problems
+
+
+class ChangeCounter:
+    """Tells when any connection, in this process or another, committed to the database file:
+    SQLite's ``PRAGMA data_version`` on a connection of its own (the number only moves for
+    commits made through other connections). Cheap enough to ask every second."""
+
+    def __init__(self, path: Path) -> None:
+        import sqlite3
+
+        self._connection = sqlite3.connect(path, check_same_thread=False)
+        self._last = self._read()
+
+    def _read(self) -> int:
+        return self._connection.execute("PRAGMA data_version").fetchone()[0]
+
+    def changed(self) -> bool:
+        """True once after each commit made since the last call."""
+        current = self._read()
+        moved, self._last = current != self._last, current
+        return moved
+
+    def close(self) -> None:
+        self._connection.close()

@@ -144,3 +144,25 @@ def test_columns_and_layout_are_remembered(qtbot, sample_library, settings):
     assert not header.isSectionHidden(venue)
     assert header.visualIndex(venue) == 1
     second.close()
+
+
+def test_an_import_by_the_command_line_shows_up_in_the_open_window(qtbot, window, tmp_path):
+    """Another program (here the real CLI, in its own process) adds papers to the library
+    while the window is open: they appear within seconds, without a restart."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    bib = tmp_path / "more.bib"
+    bib.write_text("@article{cli1, title={Written From The Command Line}, year={2024}}\n")
+    program = str(Path(sys.executable).with_name("readinglist"))
+    subprocess.run(
+        [program, "--library", str(window.library.folder), "import", str(bib)],
+        check=True, capture_output=True, env={**os.environ},
+    )  # fmt: skip
+    qtbot.waitUntil(lambda: window.model.rowCount() == 35, timeout=10_000)
+    qtbot.waitUntil(lambda: window.sidebar._index_of(Place("all")).siblingAtColumn(1).data()
+                    == "35", timeout=10_000)  # fmt: skip
+    settle(qtbot, window)
+    assert "Written From The Command Line" in titles(window)
