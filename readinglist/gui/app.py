@@ -88,7 +88,7 @@ def run(library_path: Path | None) -> int:
 
     app = application()
     try:
-        library = Library.open(library_path)
+        library = Library.open(library_path, catch_up=False)
     except LibraryError as error:
         QMessageBox.critical(None, "readinglist", str(error))
         return 1
@@ -109,10 +109,11 @@ def self_test(library_path: Path | None) -> int:
     started = time.monotonic()
     app = application()
     try:
-        library = Library.open(library_path)
+        library = Library.open(library_path, catch_up=False)
     except LibraryError as error:
         print(f"self-test failed: {error}", file=sys.stderr)
         return 1
+    window = None
     try:
         window = MainWindow(library, _scratch_settings())
         window.show()
@@ -127,12 +128,13 @@ def self_test(library_path: Path | None) -> int:
             raise AssertionError(f"searching for {word!r} found nothing")
         window.search.set_text("")
         _wait(window, started)
-        window.close()
-        app.processEvents()
     except Exception as error:
         print(f"self-test failed: {error}", file=sys.stderr)
         return 1
     finally:
+        if window is not None:
+            window.close()  # stops and waits for its worker threads
+            app.processEvents()
         library.close()
     seconds = time.monotonic() - started
     print(f"self-test passed: {expected:,} papers, searched for {word!r}, {seconds:.1f} s")
@@ -171,7 +173,7 @@ def screenshot(
 
     app = application(dark=True if dark else None)
     try:
-        library = Library.open(library_path)
+        library = Library.open(library_path, catch_up=False)
     except LibraryError as error:
         print(f"screenshot failed: {error}", file=sys.stderr)
         return 1

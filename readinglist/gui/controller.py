@@ -1,11 +1,14 @@
 """The window's one way to change the library: each edit is a service call wrapped in an
 undoable command, followed by a ``changed`` signal so every view refreshes what it shows.
 
-The search index is fed here too, off the window's thread and a moment after the last edit,
-so that a click never waits for a Whoosh commit."""
+Every call runs on a worker thread, one after another in the order asked (a serial writer):
+rating 100,000 selected papers, or undoing it, never freezes the window. What an undo needs
+(the ratings, tags, list order before) is read by the same call, on the same thread. The
+search index is fed here too, a moment after the last edit, so a click never waits for it."""
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Iterable, Sequence, Sized
 from typing import Any
 
@@ -14,13 +17,13 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from readinglist.domain.changes import Changes
 from readinglist.domain.filters import PaperFilter
-from readinglist.domain.values import LibraryError
 from readinglist.domain.views import PaperView
 from readinglist.gui.jobs import Job
 from readinglist.services.library import Library
 
 INDEX_DELAY_MS = 300
 NOTE_MERGE = 1  # QUndoCommand.id() of note edits, which merge while the user types
+Operation = Callable[[], Changes]
 
 
 class ServiceCommand(QUndoCommand):
@@ -30,9 +33,10 @@ class ServiceCommand(QUndoCommand):
         self,
         controller: LibraryController,
         text: str,
-        redo: Callable[[], Changes],
-        undo: Callable[[], Changes],
+        redo: Operation,
+        undo: Operation,
         merge_key: Any = None,
+        once: bool = False,
     ) -> None:
         super().__init__(text)
         self._controller = controller
@@ -40,15 +44,18 @@ class ServiceCommand(QUndoCommand):
         self._undo = undo
         self._skip_first = True
         self.merge_key = merge_key
+        self._once = once  # undone for good (an import): it leaves the stack when undone
 
     def redo(self) -> None:
         if self._skip_first:
             self._skip_first = False
             return
-        self._controller._call(self._redo)
+        self._controller.call(self._redo, on_failure=self._controller.history_broken)
 
     def undo(self) -> None:
-        self._controller._call(self._undo)
+        if self._once:
+            self.setObsolete(True)
+        self._controller.call(self._undo, on_failure=self._controller.history_broken)
 
     def id(self) -> int:
         return NOTE_MERGE if self.merge_key is not None else -1
@@ -74,34 +81,79 @@ class LibraryController(QObject):
         library.index_after_write = False
         self.undo_stack = QUndoStack(self)
         self.jobs: list[Job] = []
+        self._writes: deque[tuple[Operation, Callable | None, Callable | None]] = deque()
+        self._writer: Job | None = None
+        self._note_alias: dict[int, int] = {}  # a note deleted and brought back has a new id
         self._index_job: Job | None = None
+        self._rebuild_job: Job | None = None
         self._index_again = False
         self._index_timer = QTimer(self, singleShot=True, interval=INDEX_DELAY_MS)
         self._index_timer.timeout.connect(self._feed_index)
 
-    # --- running service calls ------------------------------------------------------------
-    def _call(self, operation: Callable[[], Changes]) -> Changes | None:
-        try:
-            changes = operation()
-        except LibraryError as error:
-            self.error.emit(str(error))
-            return None
-        self.changed.emit(changes)
-        self.schedule_index()
-        return changes
+    # --- running service calls, one after another, off the window's thread -------------------
+    def call(
+        self,
+        operation: Operation,
+        on_done: Callable[[Changes], None] | None = None,
+        on_failure: Callable[[str], None] | None = None,
+    ) -> None:
+        self._writes.append((operation, on_done, on_failure))
+        self._next_write()
+
+    def _next_write(self) -> None:
+        if self._writer is not None or not self._writes:
+            return
+        operation, on_done, on_failure = self._writes.popleft()
+
+        def done(changes: Changes) -> None:
+            self._writer = None
+            self.changed.emit(changes)
+            self.schedule_index()
+            if on_done is not None:
+                on_done(changes)
+
+        def failed(message: str) -> None:
+            self._writer = None
+            self.error.emit(message)
+            if on_failure is not None:
+                on_failure(message)
+
+        self._writer = self.run_job(
+            "Saving",
+            lambda _job: operation(),
+            done,
+            cancellable=False,
+            on_failure=failed,
+            on_finished=self._next_write,
+        )
+
+    def writing(self) -> bool:
+        return self._writer is not None or bool(self._writes)
 
     def perform(
         self,
         text: str,
-        redo: Callable[[], Changes],
-        undo: Callable[[], Changes] | None,
+        redo: Operation,
+        undo: Operation | None,
         merge_key: Any = None,
-    ) -> Changes | None:
-        """Run ``redo`` now; if it worked and can be undone, put it on the undo stack."""
-        changes = self._call(redo)
-        if changes is not None and undo is not None:
-            self.undo_stack.push(ServiceCommand(self, text, redo, undo, merge_key))
-        return changes
+        on_done: Callable[[Changes], None] | None = None,
+        on_failure: Callable[[str], None] | None = None,
+    ) -> None:
+        """Run ``redo``; once it has worked, and if it can be undone, put it on the stack."""
+
+        def pushed(changes: Changes) -> None:
+            if undo is not None:
+                self.undo_stack.push(ServiceCommand(self, text, redo, undo, merge_key))
+            if on_done is not None:
+                on_done(changes)
+
+        self.call(redo, pushed, on_failure)
+
+    def history_broken(self, _message: str) -> None:
+        """An undo or redo failed (the library changed under it): the steps before it can no
+        longer be trusted to undo exactly, so they are dropped rather than half-applied."""
+        self.undo_stack.clear()
+        self.error.emit("Undo history cleared: a step could not be undone or redone.")
 
     def views(self, ids: Sequence[int]) -> list[PaperView]:
         return self.library.views(ids)
@@ -115,10 +167,13 @@ class LibraryController(QObject):
         cancellable: bool = True,
         on_failure: Callable[[str], None] | None = None,
         on_finished: Callable[[], None] | None = None,
+        shown: bool | None = None,
     ) -> Job:
         """Start ``work`` on a worker thread. Every handler is connected before the thread
-        starts, so a job that finishes at once still reaches them all."""
+        starts, so a job that finishes at once still reaches them all. ``shown`` jobs put
+        their progress in the status bar (by default, those that can be cancelled)."""
         job = Job(title, work, self, cancellable)
+        job.shown = cancellable if shown is None else shown
         self.jobs.append(job)
         if on_success is not None:
             job.succeeded.connect(on_success)
@@ -134,6 +189,11 @@ class LibraryController(QObject):
             self.jobs.remove(job)
         self.job_finished.emit(job)
 
+    def cancel_jobs(self) -> None:
+        for job in self.jobs:
+            if job.cancellable or job is self._index_job:
+                job.cancel()
+
     def wait_for_jobs(self, milliseconds: int = 60_000) -> None:
         for job in list(self.jobs):
             job.wait(milliseconds)
@@ -148,12 +208,36 @@ class LibraryController(QObject):
             return
         self.index_state.emit("Updating the search index…")
 
+        def progress(done: int, total: int) -> None:
+            if total >= 1000:
+                self.index_state.emit(f"Updating the search index… {done:,} of {total:,}")
+
         def work(job: Job) -> bool:
-            return self.library.update_index(job.report)
+            return self.library.update_index(progress, lambda: job.cancelled)
 
         self._index_job = self.run_job(
             "Updating the search index", work, self._index_fed, cancellable=False
         )
+
+    def rebuild_index(self, on_done: Callable[[int], None] | None = None) -> Job:
+        """Rebuild the whole index in the background; search works on the old one meanwhile."""
+
+        def work(job: Job) -> int:
+            return self.library.reindex(job.report)
+
+        def done(count: int) -> None:
+            self.index_state.emit("Search index up to date")
+            if on_done is not None:
+                on_done(count)
+
+        def finished() -> None:
+            self._rebuild_job = None
+
+        self.index_state.emit("Rebuilding the search index…")
+        self._rebuild_job = self.run_job(
+            "Rebuilding the search index", work, done, False, on_finished=finished, shown=True
+        )
+        return self._rebuild_job
 
     def _index_fed(self, ok: bool) -> None:
         self._index_job = None
@@ -169,241 +253,301 @@ class LibraryController(QObject):
         self.index_updated.emit()
 
     def index_idle(self) -> bool:
-        return self._index_job is None and not self._index_timer.isActive()
+        idle = self._index_job is None and self._rebuild_job is None
+        return idle and not self._index_timer.isActive()
 
     # --- papers -----------------------------------------------------------------------------
-    def rate(self, ids: Iterable[int], rating: int) -> Changes | None:
-        ids = list(ids)
-        before = self.library.values(ids, "rating")
-        return self.perform(
-            f"Rate {_count(ids)} {rating}★",
-            lambda: self.library.rate(ids, rating),
-            lambda: _restore_each(before, self.library.rate),
-        )
+    # Each operation reads what its undo needs on its first run, on the writer's thread.
+    def rate(self, ids: Iterable[int], rating: int, **hooks: Any) -> None:
+        ids, state = list(ids), {}
 
-    def set_status(self, ids: Iterable[int], status: str) -> Changes | None:
-        ids = list(ids)
-        before = self.library.values(ids, "status")
-        return self.perform(
-            f"Mark {_count(ids)} {status}",
-            lambda: self.library.set_status(ids, status),
-            lambda: _restore_each(before, self.library.set_status),
-        )
+        def redo() -> Changes:
+            state.setdefault("before", self.library.values(ids, "rating"))
+            return self.library.rate(ids, rating)
 
-    def edit(self, paper_id: int, **fields: Any) -> Changes | None:
-        view = self.library.get(paper_id)
-        before = {name: getattr(view, name) for name in fields}
-        if "authors" in before:
-            before["authors"] = list(view.authors)
-        return self.perform(
-            f"Edit {', '.join(fields)}",
-            lambda: self.library.edit(paper_id, **fields),
-            lambda: self.library.edit(paper_id, **before),
-        )
+        undo = lambda: _restore_each(state["before"], self.library.rate)  # noqa: E731
+        self.perform(f"Rate {_count(ids)} {rating}★", redo, undo, **hooks)
 
-    def trash(self, ids: Iterable[int]) -> Changes | None:
+    def set_status(self, ids: Iterable[int], status: str, **hooks: Any) -> None:
+        ids, state = list(ids), {}
+
+        def redo() -> Changes:
+            state.setdefault("before", self.library.values(ids, "status"))
+            return self.library.set_status(ids, status)
+
+        undo = lambda: _restore_each(state["before"], self.library.set_status)  # noqa: E731
+        self.perform(f"Mark {_count(ids)} {status}", redo, undo, **hooks)
+
+    def edit(self, paper_id: int, **fields: Any) -> None:
+        hooks = {k: fields.pop(k) for k in ("on_done", "on_failure") if k in fields}
+        state: dict[str, Any] = {}
+
+        def redo() -> Changes:
+            if "before" not in state:
+                view = self.library.get(paper_id)
+                before = {name: getattr(view, name) for name in fields}
+                if "authors" in before:
+                    before["authors"] = list(view.authors)
+                state["before"] = before
+            return self.library.edit(paper_id, **fields)
+
+        undo = lambda: self.library.edit(paper_id, **state["before"])  # noqa: E731
+        self.perform(f"Edit {', '.join(fields)}", redo, undo, **hooks)
+
+    def trash(self, ids: Iterable[int]) -> None:
         ids = list(ids)
-        return self.perform(
+        self.perform(
             f"Move {_count(ids)} to the Trash",
             lambda: self.library.trash(ids),
             lambda: self.library.restore(ids),
         )
 
-    def restore(self, ids: Iterable[int]) -> Changes | None:
+    def restore(self, ids: Iterable[int]) -> None:
         ids = list(ids)
-        return self.perform(
+        self.perform(
             f"Restore {_count(ids)}",
             lambda: self.library.restore(ids),
             lambda: self.library.trash(ids),
         )
 
-    def empty_trash(self) -> Changes | None:
-        return self.perform("Empty the Trash", self.library.empty_trash, None)
+    def empty_trash(self) -> None:
+        self.perform("Empty the Trash", self.library.empty_trash, None)
 
     # --- tags -------------------------------------------------------------------------------
-    def tag(
-        self, ids: Iterable[int], add: Sequence[str] = (), remove: Sequence[str] = ()
-    ) -> Changes | None:
-        ids = list(ids)
-        keys = self.library.tag_sets(ids)
-        gained = {t: [i for i in ids if t.casefold() not in keys.get(i, set())] for t in add}
-        lost = {t: [i for i in ids if t.casefold() in keys.get(i, set())] for t in remove}
+    def _tagged(self, name: str) -> list[int]:
+        """Every paper with the tag, those in the trash too."""
+        live = self.library.paper_ids(PaperFilter(tags=(name,)))
+        return live + self.library.paper_ids(PaperFilter(tags=(name,), trashed=True))
+
+    def _tag_names(self) -> set[str]:
+        return {t.name.casefold() for t in self.library.tags()}
+
+    def tag(self, ids: Iterable[int], add: Sequence[str] = (), remove: Sequence[str] = ()) -> None:
+        ids, add, remove = list(ids), list(add), list(remove)
+        state: dict[str, Any] = {}
+
+        def redo() -> Changes:
+            if not state:
+                keys = self.library.tag_sets(ids)
+                known = self._tag_names()
+                state["gained"] = {
+                    t: [i for i in ids if t.casefold() not in keys.get(i, set())] for t in add
+                }
+                state["lost"] = {
+                    t: [i for i in ids if t.casefold() in keys.get(i, set())] for t in remove
+                }
+                state["new"] = [t for t in add if t.casefold() not in known]
+            return self.library.tag(ids, add, remove)
 
         def undo() -> Changes:
-            changes = Changes()
-            for name, members in gained.items():
+            changes = Changes(tags=True)
+            for name, members in state["gained"].items():
                 if members:
                     changes |= self.library.tag(members, remove=[name])
-            for name, members in lost.items():
+            for name, members in state["lost"].items():
                 if members:
                     changes |= self.library.tag(members, add=[name])
+            for name in state["new"]:  # a tag this step made leaves with it
+                if not self._tagged(name) and name.casefold() in self._tag_names():
+                    changes |= self.library.delete_tag(name)
             return changes
 
         words = [f"+{t}" for t in add] + [f"−{t}" for t in remove]
-        return self.perform(
-            f"Tag {' '.join(words)}", lambda: self.library.tag(ids, add, remove), undo
-        )
+        self.perform(f"Tag {' '.join(words)}", redo, undo)
 
-    def delete_tag(self, name: str) -> Changes | None:
-        tagged = self.library.paper_ids(PaperFilter(tags=(name,)))
-        trashed = self.library.paper_ids(PaperFilter(tags=(name,), trashed=True))
-        members = tagged + trashed
+    def delete_tag(self, name: str) -> None:
+        state: dict[str, list[int]] = {}
+
+        def redo() -> Changes:
+            state.setdefault("members", self._tagged(name))
+            return self.library.delete_tag(name)
 
         def undo() -> Changes:
+            members = state["members"]
             return self.library.tag(members, add=[name]) if members else Changes(tags=True)
 
-        return self.perform(f"Delete tag {name}", lambda: self.library.delete_tag(name), undo)
+        self.perform(f"Delete tag {name}", redo, undo)
 
-    def rename_tag(self, old: str, new: str) -> Changes | None:
-        return self.perform(
-            f"Rename tag {old}",
-            lambda: self.library.rename_tag(old, new),
-            lambda: self.library.rename_tag(new, old),
-        )
+    def rename_tag(self, old: str, new: str) -> None:
+        """Renaming onto a tag that exists merges the two; undo takes the merge apart."""
+        state: dict[str, Any] = {}
+
+        def redo() -> Changes:
+            if not state:
+                merging = new.casefold() != old.casefold() and new.casefold() in self._tag_names()
+                state["merging"] = merging
+                state["old"] = self._tagged(old)
+                state["new"] = set(self._tagged(new)) if merging else set()
+            return self.library.rename_tag(old, new)
+
+        def undo() -> Changes:
+            if not state["merging"]:
+                return self.library.rename_tag(new, old)
+            changes = self.library.tag(state["old"], add=[old])
+            only_old = [i for i in state["old"] if i not in state["new"]]
+            if only_old:
+                changes |= self.library.tag(only_old, remove=[new])
+            return changes
+
+        self.perform(f"Rename tag {old}", redo, undo)
 
     # --- notes ------------------------------------------------------------------------------
-    def add_note(self, paper_id: int, body: str) -> Changes | None:
+    def note_id(self, note_id: int) -> int:
+        """The id a note has now: deleting and undoing brings a note back under a new id."""
+        while note_id in self._note_alias:
+            note_id = self._note_alias[note_id]
+        return note_id
+
+    def add_note(self, paper_id: int, body: str, **hooks: Any) -> None:
         state: dict[str, int | None] = {"id": None}
 
         def redo() -> Changes:
             changes = self.library.add_note(paper_id, body)
+            if state["id"] is not None:
+                self._note_alias[state["id"]] = changes.created
             state["id"] = changes.created
             return changes
 
         def undo() -> Changes:
-            return self.library.delete_note(state["id"])
+            return self.library.delete_note(self.note_id(state["id"]))
 
-        return self.perform("Add a note", redo, undo)
+        self.perform("Add a note", redo, undo, **hooks)
 
-    def edit_note(self, note_id: int, body: str, before: str) -> Changes | None:
+    def edit_note(self, note_id: int, body: str, before: str) -> None:
         """Successive edits of one note merge into one undo step, back to ``before``."""
-        return self.perform(
+        self.perform(
             "Edit a note",
-            lambda: self.library.edit_note(note_id, body),
-            lambda: self.library.edit_note(note_id, before),
+            lambda: self.library.edit_note(self.note_id(note_id), body),
+            lambda: self.library.edit_note(self.note_id(note_id), before),
             merge_key=("note", note_id),
         )
 
-    def delete_note(self, paper_id: int, note_id: int, body: str) -> Changes | None:
-        state = {"id": note_id}
-
+    def delete_note(self, paper_id: int, note_id: int, body: str) -> None:
         def redo() -> Changes:
-            return self.library.delete_note(state["id"])
+            return self.library.delete_note(self.note_id(note_id))
 
         def undo() -> Changes:
+            gone = self.note_id(note_id)
             changes = self.library.add_note(paper_id, body)
-            state["id"] = changes.created
+            self._note_alias[gone] = changes.created
             return changes
 
-        return self.perform("Delete a note", redo, undo)
+        self.perform("Delete a note", redo, undo)
 
     # --- reading lists ----------------------------------------------------------------------
-    def create_list(self, name: str) -> Changes | None:
-        return self.perform(
+    def create_list(self, name: str, **hooks: Any) -> None:
+        self.perform(
             f"Create list {name}",
             lambda: self.library.create_list(name),
             lambda: self.library.delete_list(name),
+            **hooks,
         )
 
-    def rename_list(self, old: str, new: str) -> Changes | None:
-        return self.perform(
+    def rename_list(self, old: str, new: str) -> None:
+        self.perform(
             f"Rename list {old}",
             lambda: self.library.rename_list(old, new),
             lambda: self.library.rename_list(new, old),
         )
 
-    def delete_list(self, name: str) -> Changes | None:
-        members = self.library.paper_ids(PaperFilter(list_name=name))
+    def delete_list(self, name: str) -> None:
+        state: dict[str, list[int]] = {}
+
+        def redo() -> Changes:
+            state.setdefault("members", self.library.list_members(name))
+            return self.library.delete_list(name)
 
         def undo() -> Changes:
-            return self.library.create_list(name) | self.library.add_to_list(name, members)
+            return self.library.create_list(name) | self.library.add_to_list(name, state["members"])
 
-        return self.perform(f"Delete list {name}", lambda: self.library.delete_list(name), undo)
+        self.perform(f"Delete list {name}", redo, undo)
 
-    def add_to_list(self, name: str, ids: Iterable[int]) -> Changes | None:
-        present = set(self.library.paper_ids(PaperFilter(list_name=name)))
-        new = [i for i in dict.fromkeys(ids) if i not in present]
-        if not new:
-            return Changes()
-        return self.perform(
-            f"Add {_count(new)} to {name}",
-            lambda: self.library.add_to_list(name, new),
-            lambda: self.library.remove_from_list(name, new),
-        )
+    def add_to_list(self, name: str, ids: Iterable[int]) -> None:
+        ids, state = list(dict.fromkeys(ids)), {}
 
-    def remove_from_list(self, name: str, ids: Iterable[int]) -> Changes | None:
-        order = self.library.paper_ids(PaperFilter(list_name=name))
-        wanted = set(ids)
-        places = [(i, paper) for i, paper in enumerate(order) if paper in wanted]
+        def redo() -> Changes:
+            if "new" not in state:
+                present = set(self.library.list_members(name))
+                state["new"] = [i for i in ids if i not in present]
+            return self.library.add_to_list(name, state["new"]) if state["new"] else Changes()
 
         def undo() -> Changes:
-            changes = Changes()
-            for position, paper in places:  # ascending: each lands where it was
-                changes |= self.library.add_to_list(name, [paper], position)
-            return changes
+            new = state["new"]
+            return self.library.remove_from_list(name, new) if new else Changes()
 
-        return self.perform(
-            f"Remove {_count(places)} from {name}",
-            lambda: self.library.remove_from_list(name, [p for _, p in places]),
-            undo,
-        )
+        self.perform(f"Add {_count(ids)} to {name}", redo, undo)
 
-    def move_in_list(self, name: str, paper_id: int, position: int) -> Changes | None:
-        order = self.library.paper_ids(PaperFilter(list_name=name))
-        if paper_id not in order:
-            return None
-        before = order.index(paper_id)
-        return self.perform(
-            f"Move in {name}",
-            lambda: self.library.move_in_list(name, paper_id, position),
-            lambda: self.library.move_in_list(name, paper_id, before),
-        )
+    def remove_from_list(self, name: str, ids: Iterable[int]) -> None:
+        wanted, state = set(ids), {}
 
-    def reorder_list(self, name: str, order: Sequence[int]) -> Changes | None:
-        before = self.library.paper_ids(PaperFilter(list_name=name))
-        return self.perform(
-            f"Reorder {name}",
-            lambda: self.library.reorder_list(name, order),
-            lambda: self.library.reorder_list(name, before),
-        )
+        def redo() -> Changes:
+            state.setdefault("before", self.library.list_members(name))
+            gone = [p for p in state["before"] if p in wanted]
+            return self.library.remove_from_list(name, gone)
+
+        def undo() -> Changes:
+            before = state["before"]
+            gone = [p for p in before if p in wanted]
+            return self.library.add_to_list(name, gone) | self.library.reorder_list(name, before)
+
+        self.perform(f"Remove {_count(wanted)} from {name}", redo, undo)
+
+    def reorder_list(self, name: str, order: Sequence[int]) -> None:
+        order, state = list(order), {}
+
+        def redo() -> Changes:
+            state.setdefault("before", self.library.list_members(name))
+            return self.library.reorder_list(name, order)
+
+        undo = lambda: self.library.reorder_list(name, state["before"])  # noqa: E731
+        self.perform(f"Reorder {name}", redo, undo)
 
     # --- saved searches ---------------------------------------------------------------------
-    def save_search(self, name: str, query: str) -> Changes | None:
-        previous = {s.name.casefold(): s.query for s in self.library.saved_searches()}
-        old = previous.get(name.strip().casefold())
+    def save_search(self, name: str, query: str) -> None:
+        state: dict[str, str | None] = {}
+
+        def redo() -> Changes:
+            if "old" not in state:
+                previous = {s.name.casefold(): s.query for s in self.library.saved_searches()}
+                state["old"] = previous.get(name.strip().casefold())
+            return self.library.save_search(name, query)
 
         def undo() -> Changes:
-            if old is None:
+            if state["old"] is None:
                 return self.library.delete_saved_search(name)
-            return self.library.save_search(name, old)
+            return self.library.save_search(name, state["old"])
 
-        return self.perform(
-            f"Save search {name}", lambda: self.library.save_search(name, query), undo
-        )
+        self.perform(f"Save search {name}", redo, undo)
 
-    def delete_saved_search(self, name: str, query: str) -> Changes | None:
-        return self.perform(
+    def delete_saved_search(self, name: str, query: str) -> None:
+        self.perform(
             f"Delete saved search {name}",
             lambda: self.library.delete_saved_search(name),
             lambda: self.library.save_search(name, query),
         )
 
     # --- imports ----------------------------------------------------------------------------
-    def imported(self, added: Sequence[int]) -> None:
-        """An import finished on a worker thread: make it one undo step (to the trash)."""
-        added = list(added)
-        changes = Changes(added=frozenset(added), tags=True, lists=True)
-        self.changed.emit(changes)
+    def imported(self, report: Any, new_lists: Sequence[str] = ()) -> None:
+        """An import finished on a worker thread: one undo step, which takes back exactly what
+        it did (new papers to the trash, merged fields and tags out, new lists gone) and,
+        being exact only once, cannot be redone."""
+        added = list(report.added)
+        self.changed.emit(Changes(added=frozenset(added), tags=True, lists=True))
         self.schedule_index()
-        if added:
-            self.undo_stack.push(
-                ServiceCommand(
-                    self,
-                    f"Import {_count(added)}",
-                    lambda: self.library.restore(added),
-                    lambda: self.library.trash(added),
-                )
-            )
+        if report.import_id is None or not (added or report.merges or new_lists):
+            return
+
+        def undo() -> Changes:
+            changes = self.library.undo_import(report.import_id)
+            for name in new_lists:
+                if name.casefold() in {s.name.casefold() for s in self.library.lists()}:
+                    changes |= self.library.delete_list(name)
+            return changes
+
+        def redo() -> Changes:  # never run: the step leaves the stack when undone
+            return Changes()
+
+        self.undo_stack.push(ServiceCommand(self, f"Import {_count(added)}", redo, undo, once=True))
 
 
 def _count(items: Sized) -> str:

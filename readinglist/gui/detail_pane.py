@@ -293,6 +293,11 @@ class DetailPane(QScrollArea):
         value: object = text
         if name == "authors":
             value = [parse_name(part) for part in text.split(";") if part.strip()]
-        changes = self.controller.edit(self._view.id, **{name: value})
-        if changes is None:  # refused: show what is stored
-            edit.setText(_field_text(self._view, name))
+        view = self._view
+
+        def refused(_message: str) -> None:  # show what is stored again
+            if self._view is not None and self._view.id == view.id:
+                edit.setText(_field_text(self._view, name))
+                edit.setCursorPosition(0)
+
+        self.controller.edit(view.id, **{name: value}, on_failure=refused)

@@ -83,6 +83,7 @@ class MainWindow(QMainWindow):
         self._watch_other_programs()
         self.reload()
         self.refresh_counts()
+        self._catch_up_index()
 
     # --- building ---------------------------------------------------------------------------
     def _build_parts(self) -> None:
@@ -335,6 +336,14 @@ class MainWindow(QMainWindow):
         self.welcome.paste_requested.connect(self.paste_papers)
         self.welcome.sample_requested.connect(self.open_sample)
 
+    def _catch_up_index(self) -> None:
+        """A missing index is rebuilt, queued changes fed, in the background: the window is
+        usable at once (searches use what the index has meanwhile)."""
+        if self.library.needs_rebuild():
+            self.controller.rebuild_index()
+        elif self.library.syncer.pending():
+            self.controller.schedule_index()
+
     # --- changes made by other programs (the CLI, a script) ---------------------------------
     def _watch_other_programs(self) -> None:
         """Every second, ask SQLite whether anyone committed; what this window did itself is
@@ -372,6 +381,10 @@ class MainWindow(QMainWindow):
         state = self.settings.value("window/splitter")
         if isinstance(state, QByteArray):
             self.splitter.restoreState(state)
+        else:  # first run: shares of the window, so a small screen still shows the table
+            width = self.width()
+            sidebar, detail = max(180, int(width * 0.18)), max(300, int(width * 0.28))
+            self.splitter.setSizes([sidebar, max(300, width - sidebar - detail), detail])
         state = self.settings.value("table/header")
         if isinstance(state, QByteArray):
             self.table.horizontalHeader().restoreState(state)
@@ -386,10 +399,10 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.detail.notes.flush()
         self.save_layout()
-        for job in list(self.controller.jobs):
-            job.cancel()
+        # Finish the edit being saved; stop the rest. Whatever the index has not taken yet
+        # stays queued in the database and is caught up in the background next time.
+        self.controller.cancel_jobs()
         self.controller.wait_for_jobs()
-        self.library.update_index()  # whatever is still queued; a crash would catch up later
         self._watch_timer.stop()
         self._counter.close()
         super().closeEvent(event)
@@ -453,17 +466,12 @@ class MainWindow(QMainWindow):
 
     def _select_ids(self, ids: list[int], current: int | None = None) -> None:
         selection = self.table.selectionModel()
-        rows = sorted(r for r in (self.model.row_of(i) for i in ids) if r is not None)
+        rows = [r for r in (self.model.row_of(i) for i in ids) if r is not None]
         selection.blockSignals(True)
-        selection.clearSelection()
-        for row in rows:
-            selection.select(
-                self.model.index(row, 0),
-                selection.SelectionFlag.Select | selection.SelectionFlag.Rows,
-            )
+        self.table.select_rows(rows)
         focus_row = self.model.row_of(current) if current is not None else None
         if focus_row is None and rows:
-            focus_row = rows[0]
+            focus_row = min(rows)
         if focus_row is not None:
             selection.setCurrentIndex(
                 self.model.index(focus_row, 0), selection.SelectionFlag.NoUpdate
@@ -597,10 +605,11 @@ class MainWindow(QMainWindow):
 
     # --- background jobs in the status bar --------------------------------------------------
     def _job_started(self, job: Job) -> None:
-        if not job.cancellable:
+        if not job.shown:
             return
         self.job_label.setText(job.title)
         self.progress.setRange(0, 0)
+        self.cancel_button.setEnabled(job.cancellable)
         for widget in (self.job_label, self.progress, self.cancel_button):
             widget.show()
         job.progressed.connect(self._job_progress)
@@ -611,7 +620,8 @@ class MainWindow(QMainWindow):
         self.progress.setFormat(f"{done:,} / {total:,}")
 
     def _job_finished(self, _job: Job) -> None:
-        if not any(j.cancellable for j in self.controller.jobs):
+        self.cancel_button.setEnabled(any(j.cancellable for j in self.controller.jobs))
+        if not any(j.shown for j in self.controller.jobs):
             for widget in (self.job_label, self.progress, self.cancel_button):
                 widget.hide()
 
@@ -667,12 +677,16 @@ class MainWindow(QMainWindow):
         return self.controller.run_job(f"Importing {len(chosen):,} papers", work, self._imported)
 
     def open_sample(self) -> Job:
-        return self.controller.run_job(
-            "Opening the sample library", lambda _job: self.library.open_sample(), self._imported
-        )
+        def work(_job: Job):
+            before = {s.name for s in self.library.lists()}
+            report = self.library.open_sample()
+            report.new_lists = [s.name for s in self.library.lists() if s.name not in before]
+            return report
+
+        return self.controller.run_job("Opening the sample library", work, self._imported)
 
     def _imported(self, report) -> None:
-        self.controller.imported(report.added)
+        self.controller.imported(report, getattr(report, "new_lists", ()))
         parts = [f"Imported {len(report.added):,} new"]
         if report.duplicates:
             parts.append(f"{len(report.duplicates):,} already there (merged)")
@@ -742,13 +756,19 @@ class MainWindow(QMainWindow):
 
         return self.controller.run_job(f"Exporting as {fmt.title}", work, done)
 
-    def copy_bibtex(self) -> None:
+    def copy_bibtex(self) -> Job | None:
         ids = self.table.selected_ids()
         if not ids:
-            return
-        QGuiApplication.clipboard().setText(bibtex_text(self.library, ids))
+            return None
         word = "paper" if len(ids) == 1 else "papers"
-        self.statusBar().showMessage(f"Copied {len(ids):,} {word} as BibTeX", 5000)
+
+        def done(text: str) -> None:
+            QGuiApplication.clipboard().setText(text)
+            self.statusBar().showMessage(f"Copied {len(ids):,} {word} as BibTeX", 5000)
+
+        return self.controller.run_job(
+            f"Copying {len(ids):,} {word}", lambda _job: bibtex_text(self.library, ids), done
+        )
 
     # --- editing the selection --------------------------------------------------------------
     def rate_selection(self, rating: int) -> None:
@@ -791,9 +811,10 @@ class MainWindow(QMainWindow):
 
     def new_list(self, ids: list[int] | None = None) -> None:
         name, ok = QInputDialog.getText(self, "New reading list", "Name:")
-        created = ok and name.strip() and self.controller.create_list(name) is not None
-        if created and ids:
-            self.controller.add_to_list(name, ids)
+        if not ok or not name.strip():
+            return
+        then = (lambda _changes: self.controller.add_to_list(name, ids)) if ids else None
+        self.controller.create_list(name, on_done=then)
 
     def add_tag_to(self, ids: list[int]) -> None:
         names = [t.name for t in self._counts.tags] if self._counts else []
@@ -824,14 +845,10 @@ class MainWindow(QMainWindow):
 
     # --- maintenance ------------------------------------------------------------------------
     def rebuild_index(self) -> Job:
-        def work(job: Job) -> int:
-            return self.library.reindex(job.report)
-
         def done(count: int) -> None:
             self.statusBar().showMessage(f"Search index rebuilt: {count:,} papers", 8000)
-            self.controller.index_state.emit("Search index up to date")
 
-        return self.controller.run_job("Rebuilding the search index", work, done, False)
+        return self.controller.rebuild_index(done)
 
     def check_library(self, repair: bool = False) -> Job:
         def work(_job: Job):
@@ -980,19 +997,26 @@ class MainWindow(QMainWindow):
             "(Apache License 2.0), through qtawesome.",
         )
 
-    def wait_idle(self) -> None:
-        """For scripts (self-test, screenshots): let every queued load and count finish."""
+    def wait_idle(self, index_too: bool = False) -> None:
+        """For scripts (self-test, screenshots): let every queued load, count and edit finish
+        (and the search index's catching up, if asked)."""
         loop = QEventLoop()
         timer = QTimer(interval=5)
 
+        def busy() -> bool:
+            if index_too:
+                return self.is_loading() or bool(self.controller.jobs)
+            background = (self.controller._index_job, self.controller._rebuild_job)
+            return self.is_loading() or any(j not in background for j in self.controller.jobs)
+
         def check() -> None:
-            if not self.is_loading() and not self.controller.jobs:
+            if not busy():
                 loop.quit()
 
         timer.timeout.connect(check)
         timer.start()
         check()
-        if self.is_loading() or self.controller.jobs:
+        if busy():
             loop.exec()  # a real event loop: the jobs' threads get the interpreter, no spinning
         timer.stop()
         QGuiApplication.processEvents()

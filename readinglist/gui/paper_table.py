@@ -4,7 +4,7 @@ orders and sorts the columns."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QMenu, QTableView
 
@@ -136,9 +136,37 @@ class PaperTable(QTableView):
         super().keyPressEvent(event)
 
     def selected_ids(self) -> list[int]:
+        """The selected papers in table order, read from the selection's row ranges (Ctrl+A
+        on 100,000 rows is one range, not 100,000 indexes)."""
+        ids = self.paper_model().ids()
+        rows: set[int] = set()
+        spans = sorted((r.top(), r.bottom()) for r in self.selectionModel().selection())
+        picked: list[int] = []
+        for top, bottom in spans:
+            for row in range(max(top, 0), min(bottom, len(ids) - 1) + 1):
+                if row not in rows:
+                    rows.add(row)
+                    picked.append(ids[row])
+        return picked
+
+    def select_rows(self, rows: list[int]) -> None:
+        """Select ``rows`` as a few contiguous ranges, in one call."""
         model = self.paper_model()
-        rows = sorted(index.row() for index in self.selectionModel().selectedRows())
-        return [model.paper_id(r) for r in rows if r < model.rowCount()]
+        selection = QItemSelection()
+        last_column = model.columnCount() - 1
+        start = previous = None
+        for row in sorted(set(rows)):
+            if start is None:
+                start = previous = row
+            elif row == previous + 1:
+                previous = row
+            else:
+                selection.select(model.index(start, 0), model.index(previous, last_column))
+                start = previous = row
+        if start is not None:
+            selection.select(model.index(start, 0), model.index(previous, last_column))
+        flags = QItemSelectionModel.SelectionFlag.ClearAndSelect
+        self.selectionModel().select(selection, flags)
 
     def current_id(self) -> int | None:
         index = self.currentIndex()

@@ -8,7 +8,7 @@ the next open drains it, so the index always catches up and nothing is lost.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from sqlalchemy import delete, func, select
@@ -74,7 +74,9 @@ class IndexSyncer:
         with self.database.read() as session:
             return session.execute(select(func.count()).select_from(IndexQueue)).scalar_one()
 
-    def drain(self, progress: Progress | None = None) -> int:
+    def drain(
+        self, progress: Progress | None = None, cancelled: Callable[[], bool] | None = None
+    ) -> int:
         """Bring the index up to date with the queue; returns how many papers it updated.
 
         Errors are logged with their cause and the queue is kept, so the next call retries.
@@ -84,6 +86,8 @@ class IndexSyncer:
         if progress is not None and total:
             progress(0, total)
         while True:
+            if cancelled is not None and cancelled():
+                return done  # what is left stays queued for the next drain
             # Read, index and clear under the index lock, so that two processes never write
             # an older version of a paper over a newer one.
             with self.index.locked():
@@ -103,9 +107,11 @@ class IndexSyncer:
             if progress is not None:
                 progress(min(done, total), total)
 
-    def try_drain(self, progress: Progress | None = None) -> bool:
+    def try_drain(
+        self, progress: Progress | None = None, cancelled: Callable[[], bool] | None = None
+    ) -> bool:
         try:
-            self.drain(progress)
+            self.drain(progress, cancelled)
         except Exception as error:  # the database change stands; the index catches up later
             log.warning("search index not updated yet (%s); it will catch up next time", error)
             return False

@@ -73,7 +73,10 @@ class Library:
 
     # --- opening and closing -----------------------------------------------------------------
     @classmethod
-    def open(cls, path: str | Path | None = None) -> Library:
+    def open(cls, path: str | Path | None = None, catch_up: bool = True) -> Library:
+        """Open (or create) a library. ``catch_up=False`` leaves a missing index or queued
+        changes for the caller to handle in the background (``needs_rebuild``,
+        ``update_index``): the window opens at once instead of waiting for them."""
         folder = Path(path).expanduser() if path is not None else default_library_folder()
         try:
             folder.mkdir(parents=True, exist_ok=True)
@@ -83,8 +86,13 @@ class Library:
             ) from None
         database = Database.open(folder)
         library = cls(folder, database, _open_index(folder / INDEX_FOLDER))
-        library._catch_up()
+        if catch_up:
+            library._catch_up()
         return library
+
+    def needs_rebuild(self) -> bool:
+        """The index was missing or damaged (and set aside) while the library has papers."""
+        return self.index.created and bool(self.syncer.live_ids())
 
     def _catch_up(self) -> None:
         """Make the index whole again after a crash, a deleted index or a fresh start."""
@@ -114,10 +122,17 @@ class Library:
         if self.index_after_write:
             self.syncer.try_drain(progress)
 
-    def update_index(self, progress: Progress | None = None) -> bool:
+    def update_index(
+        self, progress: Progress | None = None, cancelled: Callable[[], bool] | None = None
+    ) -> bool:
         """Bring the search index up to date with every change so far; False if it could not
-        (the changes stay queued for the next try)."""
-        return self.syncer.try_drain(progress)
+        (the changes stay queued for the next try, as do those left when cancelled)."""
+        return self.syncer.try_drain(progress, cancelled)
+
+    def list_members(self, name: str) -> list[int]:
+        """A reading list's papers in order, those in the trash included."""
+        with self.database.read() as session:
+            return lists.members(session, name)
 
     def _ids(self, session: Session, refs: Ref | Iterable[Ref]) -> list[int]:
         if isinstance(refs, int | str):

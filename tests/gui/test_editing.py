@@ -198,6 +198,7 @@ def test_restoring_from_the_trash_view(qtbot, window, sample_library):
 def test_copy_as_bibtex_puts_the_selection_on_the_clipboard(qtbot, window):
     open_paper(qtbot, window, "vaswani2017attention")
     window.copy_bibtex_action.trigger()
+    settle(qtbot, window)
     text = QApplication.clipboard().text()
     assert text.startswith("@inproceedings{vaswani2017attention,")
     assert "Attention Is All You Need" in text

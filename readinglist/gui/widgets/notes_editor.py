@@ -62,6 +62,7 @@ class NoteEditor(QWidget):
         super().__init__(parent)
         self.note_id = note.id if note is not None else None
         self._saved = note.body if note is not None else ""
+        self._creating = False
         self.source = QPlainTextEdit(self)
         self.source.setObjectName("note-source")
         mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
@@ -99,11 +100,16 @@ class NoteEditor(QWidget):
         body = self.body()
         if body == self._saved or not body.strip():
             return  # an emptied note keeps its text until deleted with the Delete button
-        before, self._saved = self._saved, body
         if self.note_id is None:
+            if self._creating:  # stored in a moment; then this text is saved as an edit
+                self._timer.start()
+                return
+            self._creating = True
+            self._saved = body
             self.created.emit(body)
-        else:
-            self.edited.emit(self.note_id, body, before)
+            return
+        before, self._saved = self._saved, body
+        self.edited.emit(self.note_id, body, before)
 
     def pending(self) -> bool:
         return self._timer.isActive()
@@ -209,6 +215,7 @@ class NotesEditor(QWidget):
         if same_paper and ids[: len(stored)] == stored and len(ids) <= len(editors):
             for draft, new_id in zip(drafts, ids[len(stored) :], strict=False):
                 draft.note_id = new_id  # a draft just stored: keep typing in it
+                draft._creating = False
             by_id = {n.id: n for n in notes}
             for editor in editors:
                 if editor.note_id in by_id:
