@@ -4,7 +4,6 @@ in its own module, and every change goes through the controller."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QEventLoop, QSettings, Qt, QTimer
@@ -51,7 +50,6 @@ from readinglist.services.overview import LibraryCounts
 from readinglist.services.preview import ImportPreview
 
 WATCH_MS = 1000
-OWN_CHANGE_GRACE_S = 1.5
 IMPORT_FILTER = "Bibliographies (*.bib *.bibtex *.ris *.txt *.json *.csl.json);;All files (*)"
 
 
@@ -349,7 +347,6 @@ class MainWindow(QMainWindow):
         """Every second, ask SQLite whether anyone committed; what this window did itself is
         already shown, anything else (a CLI import, a script) is loaded without a restart."""
         self._counter = self.library.database.change_counter()
-        self._quiet_until = 0.0
         self.controller.changed.connect(self._own_change)
         self.controller.job_finished.connect(self._own_change)
         self._watch_timer = QTimer(self, interval=WATCH_MS)
@@ -357,11 +354,14 @@ class MainWindow(QMainWindow):
         self._watch_timer.start()
 
     def _own_change(self, *_args) -> None:
-        self._quiet_until = time.monotonic() + OWN_CHANGE_GRACE_S
+        """This window's own commits are already shown: take them off the counter."""
+        if self._watch_timer.isActive():  # not once the window has closed
+            self._counter.changed()
 
     def _check_other_programs(self) -> None:
-        changed = self._counter.changed()
-        if not changed or self.controller.jobs or time.monotonic() < self._quiet_until:
+        if self.controller.jobs or self.is_loading():
+            return  # not now: the counter keeps the news for the next tick
+        if not self._counter.changed():
             return
         self.reload()
         self.refresh_counts()

@@ -66,6 +66,7 @@ def test_clicking_a_header_sorts_by_that_column_in_the_database(qtbot, window):
     def years() -> list[int]:
         return [window.model.view(r).year for r in range(window.model.rowCount())]
 
+    assert years() != sorted(years())  # newest-added first: not in year order to begin with
     click_year()
     assert years() == sorted(years()) and years()[0] == 1948
     click_year()
@@ -166,3 +167,14 @@ def test_an_import_by_the_command_line_shows_up_in_the_open_window(qtbot, window
                     == "35", timeout=10_000)  # fmt: skip
     settle(qtbot, window)
     assert "Written From The Command Line" in titles(window)
+
+
+def test_the_welcome_text_is_never_cut(qtbot, open_window, library):
+    window = open_window(library)
+    window.resize(900, 600)
+    qtbot.wait(50)
+    from PySide6.QtWidgets import QLabel
+
+    for label in window.welcome.findChildren(QLabel):
+        if label.wordWrap():
+            assert label.height() >= label.heightForWidth(label.width()), label.text()

@@ -243,3 +243,62 @@ def _tag(name):
     from readinglist.gui.places import Place
 
     return Place("tags", name, (name,))
+
+
+def test_renaming_a_tag_onto_another_merges_and_undo_separates_them(qtbot, window, sample_library):
+    from readinglist.domain.filters import PaperFilter
+
+    theory = set(sample_library.paper_ids(PaperFilter(tags=("theory",))))
+    classic = set(sample_library.paper_ids(PaperFilter(tags=("classic",))))
+    assert theory - classic and classic - theory
+    window.controller.rename_tag("theory", "classic")
+    settle(qtbot, window)
+    assert set(sample_library.paper_ids(PaperFilter(tags=("classic",)))) == theory | classic
+    window.undo_action.trigger()
+    settle(qtbot, window)
+    assert set(sample_library.paper_ids(PaperFilter(tags=("theory",)))) == theory
+    assert set(sample_library.paper_ids(PaperFilter(tags=("classic",)))) == classic
+
+
+def test_undo_follows_a_note_through_delete_and_back(qtbot, window, sample_library):
+    paper = open_paper(qtbot, window, "vaswani2017attention")
+    first = sample_library.get(paper).notes[0]
+    window.controller.edit_note(first.id, "Edited once.", first.body)
+    settle(qtbot, window)
+    window.controller.delete_note(paper, first.id, "Edited once.")
+    settle(qtbot, window)
+    window.undo_action.trigger()  # the note comes back, under a new id
+    settle(qtbot, window)
+    window.undo_action.trigger()  # and the edit is undone on that new note
+    settle(qtbot, window)
+    bodies = [n.body for n in sample_library.get(paper).notes]
+    assert first.body in bodies and "Edited once." not in bodies
+    assert window.controller.undo_stack.count() == 2  # nothing was dropped
+    window.redo_action.trigger()
+    settle(qtbot, window)
+    assert "Edited once." in [n.body for n in sample_library.get(paper).notes]
+
+
+def test_undoing_a_new_tag_leaves_no_empty_tag_behind(qtbot, window, sample_library):
+    paper = open_paper(qtbot, window, "codd1970relational")
+    window.controller.tag([paper], add=["brand-new"])
+    settle(qtbot, window)
+    window.undo_action.trigger()
+    settle(qtbot, window)
+    assert "brand-new" not in {t.name for t in sample_library.tags()}
+
+
+def test_select_all_then_a_key_rates_every_paper_and_undo_restores_each(
+    qtbot, window, sample_library
+):
+    before = {v.id: v.rating for v in sample_library.papers()}
+    window.table.setFocus()
+    qtbot.keyClick(window.table, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    assert len(window.table.selected_ids()) == 34
+    qtbot.keyClick(window.table, Qt.Key.Key_5)
+    settle(qtbot, window)
+    assert {v.rating for v in sample_library.papers()} == {5}
+    assert len(window.table.selected_ids()) == 34  # the selection survives the reload
+    window.undo_action.trigger()
+    settle(qtbot, window)
+    assert {v.id: v.rating for v in sample_library.papers()} == before

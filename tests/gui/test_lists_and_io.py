@@ -268,3 +268,59 @@ def test_pasting_identifiers_looks_them_up_for_the_preview(qtbot, window, httpse
     assert dialog.model.index(0, 4).data().startswith("Already there")  # the sample has it
     problems = [dialog.problems.item(i).text() for i in range(dialog.problems.count())]
     assert len(problems) == 1 and "10.5555/missing" in problems[0]
+
+
+def test_pasting_the_sample_page_with_a_broken_entry_previews_the_rest(
+    qtbot, window, sample_library, sample_page
+):
+    """The shared sample page (a copied Hugging Face Papers listing) with one title whose
+    abstract went missing: the preview lists the 119 papers and names the broken line."""
+    lines = sample_page.read_text(encoding="utf-8").splitlines()
+    broken_at = 40  # between two papers: a title line with no abstract after it
+    lines.insert(broken_at, "A Title Whose Abstract Was Lost When Copying")
+    QApplication.clipboard().setText("\n".join(lines) + "\n")
+    window.paste_action.trigger()
+    qtbot.waitUntil(lambda: getattr(window, "preview_dialog", None) is not None)
+    dialog = window.preview_dialog
+    assert dialog.model.rowCount() == 119
+    problems = [dialog.problems.item(i).text() for i in range(dialog.problems.count())]
+    assert any(f"line {broken_at + 1}" in p and "Lost When Copying" in p for p in problems)
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, window)
+    assert sample_library.count() == 34 + 119
+    assert len(window.table.selected_ids()) == 119
+
+
+def test_undoing_an_import_takes_back_merged_tags_too(qtbot, window, sample_library):
+    QApplication.clipboard().setText(
+        "@article{again, title={Attention Is All You Need}, eprint={1706.03762},"
+        " archiveprefix={arXiv}, keywords={merged-tag}}\n"
+        "@article{fresh, title={A Fresh Paper}, year={2024}}\n"
+    )
+    window.paste_action.trigger()
+    qtbot.waitUntil(lambda: getattr(window, "preview_dialog", None) is not None)
+    dialog = window.preview_dialog
+    dialog.model.set_all(True)  # the duplicate too: its tag is merged in
+    dialog.accept()
+    settle(qtbot, window)
+    paper = sample_library.get("vaswani2017attention")
+    assert "merged-tag" in paper.tags and sample_library.count() == 35
+    window.undo_action.trigger()
+    settle(qtbot, window)
+    assert "merged-tag" not in sample_library.get("vaswani2017attention").tags
+    assert sample_library.count() == 34
+    assert not window.controller.undo_stack.canRedo()  # exact once: not redone
+
+
+def test_deleting_a_list_with_a_paper_in_the_trash_and_undoing_it(qtbot, window, sample_library):
+    name = "Distributed systems classics"
+    members = sample_library.list_members(name)
+    window.controller.trash([members[2]])
+    settle(qtbot, window)
+    window.controller.delete_list(name)
+    settle(qtbot, window)
+    window.undo_action.trigger()
+    settle(qtbot, window)
+    window.controller.restore([members[2]])
+    settle(qtbot, window)
+    assert sample_library.list_members(name) == members
