@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Qt, QUrl
+from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QFont
 from PySide6.QtWidgets import (
     QComboBox,
@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QScrollArea,
     QStackedWidget,
     QToolButton,
@@ -35,7 +36,9 @@ from readinglist.gui.widgets.tag_editor import TagEditor
 FIELDS = (
     ("title", "Title"),
     ("authors", "Authors"),
+    ("abstract", "Abstract"),
     ("year", "Year"),
+    ("month", "Month"),
     ("venue", "Venue"),
     ("volume", "Volume"),
     ("number", "Number"),
@@ -48,6 +51,42 @@ FIELDS = (
     ("key", "Citation key"),
     ("entry_type", "Type"),
 )
+
+
+class LongTextEdit(QPlainTextEdit):
+    """A several-line field that behaves like a QLineEdit to the form: it reports an edit
+    when it loses focus, and knows whether it was modified."""
+
+    editingFinished = Signal()
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setTabChangesFocus(True)
+        self.setFixedHeight(self.fontMetrics().lineSpacing() * 6 + 12)
+
+    def text(self) -> str:
+        return self.toPlainText()
+
+    def setText(self, text: str) -> None:
+        self.setPlainText(text)
+
+    def isModified(self) -> bool:
+        return self.document().isModified()
+
+    def setModified(self, modified: bool) -> None:
+        self.document().setModified(modified)
+
+    def setCursorPosition(self, position: int) -> None:
+        cursor = self.textCursor()
+        cursor.setPosition(position)
+        self.setTextCursor(cursor)
+
+    def setPlaceholderText(self, text: str) -> None:
+        super().setPlaceholderText(text)
+
+    def focusOutEvent(self, event) -> None:
+        super().focusOutEvent(event)
+        self.editingFinished.emit()
 
 
 def _section(title: str, parent: QWidget) -> QLabel:
@@ -145,7 +184,7 @@ class DetailPane(QScrollArea):
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.field_edits: dict[str, QLineEdit] = {}
         for name, label in FIELDS:
-            edit = QLineEdit(self.details)
+            edit = LongTextEdit(self.details) if name == "abstract" else QLineEdit(self.details)
             edit.setObjectName(f"field-{name}")
             if name == "authors":
                 edit.setPlaceholderText("Family, Given; Family, Given; …")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,17 +31,25 @@ FORMATS = (
 
 
 def export_to(
-    library: Library, fmt: ExportFormat, target: Path, scope: ExportScope, title: str = ""
+    library: Library,
+    fmt: ExportFormat,
+    target: Path,
+    scope: ExportScope,
+    title: str = "",
+    cancelled: Callable[[], bool] | None = None,
 ) -> int:
-    """Write the file whole or not at all: a temporary file beside it, renamed into place."""
+    """Write the file whole or not at all: a temporary file beside it, renamed into place
+    (a cancelled export leaves no file behind)."""
     options = ExportOptions(title=title or None, abstracts=fmt.name == "markdown")
     if not fmt.suffix:
-        return library.export(fmt.name, scope=scope, options=options, folder=target)
+        return library.export(
+            fmt.name, scope=scope, options=options, folder=target, cancelled=cancelled
+        )
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=".export-", dir=target.parent)
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            written = library.export(fmt.name, stream, scope, options)
+            written = library.export(fmt.name, stream, scope, options, cancelled=cancelled)
         os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

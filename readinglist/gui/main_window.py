@@ -317,6 +317,7 @@ class MainWindow(QMainWindow):
         self.model.sort_requested.connect(self._sort_requested)
         self.model.load_failed.connect(self.show_error)
         self.model.reorder_requested.connect(self._reorder_requested)
+        self.table.default_order_requested.connect(self.default_order)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.table.selectionModel().currentRowChanged.connect(self._selection_changed)
         self.table.rate_requested.connect(self.rate_selection)
@@ -518,6 +519,9 @@ class MainWindow(QMainWindow):
 
     def _place_changed(self, place: Place) -> None:
         self.place = place
+        self.table.default_order_text = (
+            "The reading list's own order" if place.is_list else "Newest first"
+        )
         self.sort = None if self.query.strip() else self._default_sort(place)
         self._show_sort()
         self.reload()
@@ -526,6 +530,13 @@ class MainWindow(QMainWindow):
         self.trash_action.setEnabled(not in_trash)
         self.trash_bar.setVisible(in_trash)
         self._update_export_actions()
+
+    def default_order(self) -> None:
+        """Back to the place's own order: a list's (draggable again), or newest first; in a
+        search, the best matches first."""
+        self.sort = None if self.query.strip() else self._default_sort(self.place)
+        self._show_sort()
+        self.reload()
 
     def _sort_requested(self, key: str, descending: bool) -> None:
         self.sort = Sort(key, descending)
@@ -596,6 +607,7 @@ class MainWindow(QMainWindow):
         self.detail.set_known_tags([t.name for t in counts.tags])
         empty = counts.all == 0 and counts.trash == 0
         self.pages.setCurrentWidget(self.welcome if empty else self.splitter)
+        self.search.setEnabled(not empty)
 
     def _counting_done(self) -> None:
         self._counts_job = None
@@ -659,7 +671,12 @@ class MainWindow(QMainWindow):
         )
 
     def _preview(self, title: str, work) -> Job:
-        return self.controller.run_job(title, work, self.show_preview)
+        def shown(preview: ImportPreview) -> None:
+            if not job.cancelled:
+                self.show_preview(preview)
+
+        job = self.controller.run_job(title, work, shown)
+        return job
 
     def show_preview(self, preview: ImportPreview) -> ImportPreviewDialog:
         dialog = ImportPreviewDialog(preview, self)
@@ -748,8 +765,8 @@ class MainWindow(QMainWindow):
             return None
         export_scope, title = found
 
-        def work(_job: Job) -> int:
-            return export_to(self.library, fmt, target, export_scope, title)
+        def work(job: Job) -> int:
+            return export_to(self.library, fmt, target, export_scope, title, lambda: job.cancelled)
 
         def done(count: int) -> None:
             self.statusBar().showMessage(f"Exported {count:,} papers to {target}", 10_000)

@@ -240,7 +240,7 @@ def _cell(view: PaperView, key: str) -> str:
     if key == "title":
         return view.title
     if key == "authors":
-        return view.authors_short()
+        return authors_cell(view)
     if key == "year":
         return str(view.year) if view.year is not None else ""
     if key == "venue":
@@ -254,6 +254,14 @@ def _cell(view: PaperView, key: str) -> str:
     if key == "added":
         return view.added_at.astimezone().strftime("%Y-%m-%d") if view.added_at else ""
     return ""
+
+
+def authors_cell(view: PaperView) -> str:
+    """'Vaswani, Shazeer, … +6': the first two, and how many more."""
+    names = [a.last for a in view.authors]
+    if len(names) <= 3:
+        return ", ".join(names)
+    return f"{names[0]}, {names[1]}, … +{len(names) - 2}"
 
 
 def reordered(order: Sequence[int], moved: Sequence[int], row: int) -> list[int]:

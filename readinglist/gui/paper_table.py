@@ -15,6 +15,7 @@ from readinglist.gui.theme import mute
 class PaperTable(QTableView):
     rate_requested = Signal(int)
     context_requested = Signal(QPoint)
+    default_order_requested = Signal()
 
     def __init__(self, model: PaperTableModel, parent=None) -> None:
         super().__init__(parent)
@@ -65,6 +66,7 @@ class PaperTable(QTableView):
         self.empty_note.hide()
         model.modelReset.connect(self._update_empty_note)
         self._empty_text = ""
+        self.default_order_text = "Newest first"
 
     def set_empty_text(self, text: str) -> None:
         self._empty_text = text
@@ -112,6 +114,7 @@ class PaperTable(QTableView):
     # --- columns ----------------------------------------------------------------------------
     def _header_menu(self, position: QPoint) -> None:
         menu = QMenu(self)
+        menu.addAction(self.default_order_text, self.default_order_requested.emit)
         menu.addSection("Columns")
         header = self.horizontalHeader()
         for number, column in enumerate(COLUMNS):

@@ -60,6 +60,10 @@ class SearchResult:
     total: int
 
 
+class ExportCancelled(LibraryError):
+    pass
+
+
 class Library:
     def __init__(self, folder: Path, database: Database, index: WhooshIndex) -> None:
         self.folder = folder
@@ -563,9 +567,11 @@ class Library:
         scope: ExportScope | None = None,
         options: ExportOptions | None = None,
         folder: Path | None = None,
+        cancelled: Callable[[], bool] | None = None,
     ) -> int:
         """Write the papers of ``scope`` as ``format`` to ``stream`` (or, for Obsidian, to
-        ``folder``); returns how many were written."""
+        ``folder``); returns how many were written. ``cancelled`` is asked between batches of
+        papers; a cancelled export raises ExportCancelled."""
         from readinglist.services.exporting import ExportOptions, ExportScope
         from readinglist.services.exporting import write as write_export
 
@@ -573,6 +579,8 @@ class Library:
         ids = self.export_ids(scope)
 
         def load(batch):
+            if cancelled is not None and cancelled():
+                raise ExportCancelled("export cancelled; nothing was written")
             with self.database.read() as session:
                 return load_views(session, batch)
 

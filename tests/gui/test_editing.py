@@ -302,3 +302,15 @@ def test_select_all_then_a_key_rates_every_paper_and_undo_restores_each(
     window.undo_action.trigger()
     settle(qtbot, window)
     assert {v.id: v.rating for v in sample_library.papers()} == before
+
+
+def test_editing_the_abstract_in_the_details(qtbot, window, sample_library):
+    paper = open_paper(qtbot, window, "codd1970relational")
+    window.detail.details_toggle.click()
+    abstract = window.detail.field_edits["abstract"]
+    abstract.setFocus()
+    abstract.selectAll()
+    qtbot.keyClicks(abstract, "Relations, not pointers.")
+    window.detail.field_edits["year"].setFocus()  # leaving the field saves it
+    settle(qtbot, window)
+    assert sample_library.get(paper).abstract == "Relations, not pointers."
