@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QEventLoop, QSettings, Qt, QTimer
+from PySide6.QtCore import QByteArray, QEvent, QEventLoop, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QGuiApplication
 from PySide6.QtGui import QKeySequence as Keys
 from PySide6.QtWidgets import (
@@ -41,7 +41,7 @@ from readinglist.gui.paper_table import PaperTable
 from readinglist.gui.places import ALL, Place
 from readinglist.gui.search_bar import SearchBar
 from readinglist.gui.sidebar import Sidebar
-from readinglist.gui.theme import icon
+from readinglist.gui.theme import icon, restyle, themed
 from readinglist.gui.welcome import WelcomePage
 from readinglist.search.query import parse_query
 from readinglist.services.exporting import ExportScope
@@ -118,10 +118,10 @@ class MainWindow(QMainWindow):
         bar = QHBoxLayout(self.trash_bar)
         bar.setContentsMargins(8, 4, 8, 4)
         note = QLabel("Papers in the Trash are kept until you empty it.", self.trash_bar)
-        restore = QPushButton(icon("restore"), "Restore selected", self.trash_bar)
+        restore = themed(QPushButton("Restore selected", self.trash_bar), "restore")
         restore.setObjectName("trash-restore")
         restore.clicked.connect(self.restore_selection)
-        empty = QPushButton(icon("trash"), "Empty Trash…", self.trash_bar)
+        empty = themed(QPushButton("Empty Trash…", self.trash_bar), "trash")
         empty.clicked.connect(self.empty_trash)
         bar.addWidget(note, 1)
         bar.addWidget(restore)
@@ -136,7 +136,7 @@ class MainWindow(QMainWindow):
     ) -> QAction:
         action = QAction(text, self)
         if icon_name:
-            action.setIcon(icon(icon_name))
+            themed(action, icon_name)
         if shortcut is not None:
             action.setShortcut(shortcut)
         if tip:
@@ -150,10 +150,10 @@ class MainWindow(QMainWindow):
         stack = self.controller.undo_stack
         self.undo_action = stack.createUndoAction(self, "Undo")
         self.undo_action.setShortcut(Keys.StandardKey.Undo)
-        self.undo_action.setIcon(icon("undo"))
+        themed(self.undo_action, "undo")
         self.redo_action = stack.createRedoAction(self, "Redo")
         self.redo_action.setShortcuts([Keys(Keys.StandardKey.Redo), Keys("Ctrl+Shift+Z")])
-        self.redo_action.setIcon(icon("redo"))
+        themed(self.redo_action, "redo")
         self.addAction(self.undo_action)
         self.addAction(self.redo_action)
         a = self._action
@@ -214,7 +214,8 @@ class MainWindow(QMainWindow):
         file = bar.addMenu("&File")
         file.addAction(self.import_action)
         file.addAction(self.sample_action)
-        export = file.addMenu(icon("export"), "&Export")
+        export = file.addMenu("&Export")
+        themed(export.menuAction(), "export")
         for scope, title in (
             ("selection", "Selected papers"),
             ("list", "This reading list"),
@@ -255,7 +256,7 @@ class MainWindow(QMainWindow):
         tools.addAction(self.paste_action)
         export_button = QToolButton(tools)
         export_button.setText("Export")
-        export_button.setIcon(icon("export"))
+        themed(export_button, "export")
         export_button.setMenu(export)
         export_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         export_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
@@ -291,7 +292,7 @@ class MainWindow(QMainWindow):
         self.progress.setMaximumWidth(220)
         self.progress.setTextVisible(True)
         self.cancel_button = QToolButton(self)
-        self.cancel_button.setIcon(icon("cancel"))
+        themed(self.cancel_button, "cancel")
         self.cancel_button.setToolTip("Cancel")
         self.cancel_button.setAutoRaise(True)
         self.cancel_button.clicked.connect(self._cancel_jobs)
@@ -396,6 +397,14 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/splitter", self.splitter.saveState())
         self.settings.setValue("table/header", self.table.horizontalHeader().saveState())
         self.settings.sync()
+
+    def changeEvent(self, event) -> None:
+        """The system switched between light and dark: redraw icons and colours in the new
+        palette (Qt repaints the rest itself)."""
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ThemeChange):
+            restyle(self)
+            self.sidebar.restyle()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.detail.notes.flush()

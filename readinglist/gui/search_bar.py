@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QSizePolicy, QWidget
 
-from readinglist.gui.theme import icon
+from readinglist.gui.theme import icon, themed
 
 DEBOUNCE_MS = 180
 PLACEHOLDER = "Search titles, authors, abstracts, tags, notes…   e.g.  author:vaswani year:2017"
@@ -34,17 +34,22 @@ class SearchBar(QWidget):
         self.edit.setObjectName("search")
         self.edit.setPlaceholderText(PLACEHOLDER)
         self.edit.setClearButtonEnabled(True)
-        self.edit.addAction(icon("search"), QLineEdit.ActionPosition.LeadingPosition)
+        themed(
+            self.edit.addAction(icon("search"), QLineEdit.ActionPosition.LeadingPosition),
+            "search",
+        )
         self.edit.setMinimumWidth(220)
         self.edit.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.edit.escape_pressed.connect(self.clear)
         self.save_action = self.edit.addAction(
             icon("save-search"), QLineEdit.ActionPosition.TrailingPosition
         )
+        themed(self.save_action, "save-search")
         self.save_action.setToolTip("Save this search in the sidebar")
         self.save_action.triggered.connect(self.save_requested.emit)
         self.save_action.setVisible(False)
         help_action = self.edit.addAction(icon("help"), QLineEdit.ActionPosition.TrailingPosition)
+        themed(help_action, "help")
         help_action.setToolTip("How to search: phrases, fields, years, ratings…")
         help_action.triggered.connect(self.help_requested.emit)
         self.edit.textChanged.connect(lambda text: self.save_action.setVisible(bool(text.strip())))

@@ -14,6 +14,7 @@ from readinglist.services.overview import LibraryCounts
 from readinglist.services.saved_searches import SavedSearchView
 
 PLACE_ROLE = Qt.ItemDataRole.UserRole + 1
+ICON_ROLE = Qt.ItemDataRole.UserRole + 2
 EMPTY_HINTS = {
     "Reading lists": "New reading list: Ctrl+Shift+N",
     "Tags": "Tag papers in the detail pane",
@@ -115,6 +116,7 @@ class Sidebar(QTreeView):
     def _add(self, section: QStandardItem, place: Place, icon_name: str, title: str) -> None:
         item = QStandardItem(icon(icon_name), title)
         item.setData(place, PLACE_ROLE)
+        item.setData(icon_name, ICON_ROLE)
         item.setToolTip(title)
         flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
         if place.kind in ("list", "tags"):
@@ -126,6 +128,20 @@ class Sidebar(QTreeView):
         count.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         count.setForeground(muted_color())
         section.appendRow([item, count])
+
+    def restyle(self) -> None:
+        """New icons and greys after a light/dark switch."""
+        muted = muted_color()
+        for section in self._sections.values():
+            section.setForeground(muted)
+            for row in range(section.rowCount()):
+                item, count = section.child(row, 0), section.child(row, 1)
+                name = item.data(ICON_ROLE)
+                if name:
+                    item.setIcon(icon(name))
+                else:
+                    item.setForeground(muted)  # a hint line
+                count.setForeground(muted)
 
     def _hint(self, section: QStandardItem, text: str) -> None:
         """A line under an empty section saying how to fill it."""

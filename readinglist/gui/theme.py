@@ -58,6 +58,26 @@ def icon(name: str) -> QIcon:
     return qtawesome.icon(f"mdi6.{ICONS[name]}", color=color, color_disabled=disabled)
 
 
+def themed(target, name: str):
+    """Give a widget or action an icon that follows later light/dark switches (restyle)."""
+    target.setIcon(icon(name))
+    target.setProperty("readinglist_icon", name)
+    return target
+
+
+def restyle(root) -> None:
+    """After the palette changed (the system switched light/dark): redraw every themed icon
+    and muted label under ``root`` in the new colours."""
+    from PySide6.QtCore import QObject
+
+    for obj in [root, *root.findChildren(QObject)]:
+        name = obj.property("readinglist_icon")
+        if name:
+            obj.setIcon(icon(name))
+        if obj.property("readinglist_muted"):
+            mute(obj)
+
+
 def muted_color() -> QColor:
     """Secondary text that stays readable (well above 4.5:1) in light and dark palettes:
     two thirds of the way from the background to the text colour."""
@@ -75,6 +95,7 @@ def mute(widget) -> None:
     palette = widget.palette()
     palette.setColor(QPalette.ColorRole.WindowText, muted_color())
     widget.setPalette(palette)
+    widget.setProperty("readinglist_muted", True)
 
 
 def accent() -> QColor:

@@ -6,7 +6,7 @@ from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
-from readinglist.gui.theme import icon
+from readinglist.gui.theme import themed
 
 
 class WelcomePage(QWidget):
@@ -59,7 +59,7 @@ class WelcomePage(QWidget):
                 self.sample_requested,
             ),
         ):
-            button = QPushButton(icon(name), f"  {label}", self)
+            button = themed(QPushButton(f"  {label}", self), name)
             button.setObjectName(f"welcome-{name}")
             button.setToolTip(tip)
             button.setIconSize(QSize(20, 20))

@@ -178,3 +178,28 @@ def test_the_welcome_text_is_never_cut(qtbot, open_window, library):
     for label in window.welcome.findChildren(QLabel):
         if label.wordWrap():
             assert label.height() >= label.heightForWidth(label.width()), label.text()
+
+
+def test_switching_to_dark_redraws_icons_and_sidebar_greys(qtbot, window):
+    from PySide6.QtWidgets import QApplication
+
+    from readinglist.gui.theme import apply_scheme, is_dark
+
+    def lightness_of_icon() -> int:
+        image = window.import_action.icon().pixmap(32, 32).toImage()
+        colours = [image.pixelColor(x, y) for x in range(32) for y in range(32)]
+        drawn = [c for c in colours if c.alpha() > 200]
+        return sum(c.lightness() for c in drawn) // max(len(drawn), 1)
+
+    header = window.sidebar._sections["Library"]
+    before_icon, before_grey = lightness_of_icon(), header.foreground().color().lightness()
+    app = QApplication.instance()
+    original = app.palette()
+    try:
+        apply_scheme(app, True)
+        qtbot.waitUntil(lambda: is_dark(window.palette()))
+        qtbot.waitUntil(lambda: lightness_of_icon() > before_icon + 100)
+        assert header.foreground().color().lightness() > before_grey
+    finally:
+        app.setPalette(original)
+        qtbot.waitUntil(lambda: abs(lightness_of_icon() - before_icon) < 30)

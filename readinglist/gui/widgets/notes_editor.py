@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from readinglist.domain.views import NoteView
-from readinglist.gui.theme import icon, mute
+from readinglist.gui.theme import icon, mute, themed
 
 SAVE_DELAY_MS = 600
 TAB_TITLE_CHARS = 22
@@ -142,10 +142,10 @@ class NotesEditor(QWidget):
         bold = QFont(title.font())
         bold.setBold(True)
         title.setFont(bold)
-        self.add_button = QPushButton(icon("add"), "Add note", self)
+        self.add_button = themed(QPushButton("Add note", self), "add")
         self.add_button.setObjectName("add-note")
         self.add_button.clicked.connect(self.add_draft)
-        self.delete_button = QPushButton(icon("remove"), "Delete", self)
+        self.delete_button = themed(QPushButton("Delete", self), "remove")
         self.delete_button.setObjectName("delete-note")
         self.delete_button.setToolTip("Delete this note (Ctrl+Z brings it back)")
         self.delete_button.clicked.connect(self._delete_current)
