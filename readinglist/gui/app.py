@@ -33,6 +33,16 @@ def _quiet_qt_messages() -> None:
     qInstallMessageHandler(handler)
 
 
+def _fresh_worker_processes() -> None:
+    """The search index's writer starts helper processes. Forking a process that runs Qt's
+    and our worker threads can copy a lock that some thread holds, and hang the copy; a
+    window process starts them fresh instead ('spawn', as on Windows and macOS)."""
+    import multiprocessing
+
+    if multiprocessing.get_start_method(allow_none=True) is None:
+        multiprocessing.set_start_method("spawn")
+
+
 def application(dark: bool | None = None):
     from PySide6.QtCore import Qt
     from PySide6.QtGui import QGuiApplication
@@ -42,6 +52,7 @@ def application(dark: bool | None = None):
 
     app = QApplication.instance()
     if app is None:
+        _fresh_worker_processes()
         _quiet_qt_messages()
         QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
             Qt.HighDpiScaleFactorRoundingPolicy.PassThrough

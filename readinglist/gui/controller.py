@@ -22,6 +22,7 @@ from readinglist.gui.jobs import Job
 from readinglist.services.library import Library
 
 INDEX_DELAY_MS = 300
+INDEX_BATCH = 2_000
 NOTE_MERGE = 1  # QUndoCommand.id() of note edits, which merge while the user types
 Operation = Callable[[], Changes]
 
@@ -213,7 +214,8 @@ class LibraryController(QObject):
                 self.index_state.emit(f"Updating the search index… {done:,} of {total:,}")
 
         def work(job: Job) -> bool:
-            return self.library.update_index(progress, lambda: job.cancelled)
+            # small batches: closing the window waits for one batch at most (a few seconds)
+            return self.library.update_index(progress, lambda: job.cancelled, INDEX_BATCH)
 
         self._index_job = self.run_job(
             "Updating the search index", work, self._index_fed, cancellable=False

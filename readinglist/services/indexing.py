@@ -75,7 +75,10 @@ class IndexSyncer:
             return session.execute(select(func.count()).select_from(IndexQueue)).scalar_one()
 
     def drain(
-        self, progress: Progress | None = None, cancelled: Callable[[], bool] | None = None
+        self,
+        progress: Progress | None = None,
+        cancelled: Callable[[], bool] | None = None,
+        batch: int = QUEUE_BATCH,
     ) -> int:
         """Bring the index up to date with the queue; returns how many papers it updated.
 
@@ -93,7 +96,7 @@ class IndexSyncer:
             with self.index.locked():
                 with self.database.read() as session:
                     rows = session.execute(
-                        select(Q.id, Q.paper_id).order_by(Q.id).limit(QUEUE_BATCH)
+                        select(Q.id, Q.paper_id).order_by(Q.id).limit(batch)
                     ).all()
                     if not rows:
                         return done
@@ -108,10 +111,13 @@ class IndexSyncer:
                 progress(min(done, total), total)
 
     def try_drain(
-        self, progress: Progress | None = None, cancelled: Callable[[], bool] | None = None
+        self,
+        progress: Progress | None = None,
+        cancelled: Callable[[], bool] | None = None,
+        batch: int = QUEUE_BATCH,
     ) -> bool:
         try:
-            self.drain(progress, cancelled)
+            self.drain(progress, cancelled, batch)
         except Exception as error:  # the database change stands; the index catches up later
             log.warning("search index not updated yet (%s); it will catch up next time", error)
             return False

@@ -127,11 +127,17 @@ class Library:
             self.syncer.try_drain(progress)
 
     def update_index(
-        self, progress: Progress | None = None, cancelled: Callable[[], bool] | None = None
+        self,
+        progress: Progress | None = None,
+        cancelled: Callable[[], bool] | None = None,
+        batch: int | None = None,
     ) -> bool:
         """Bring the search index up to date with every change so far; False if it could not
-        (the changes stay queued for the next try, as do those left when cancelled)."""
-        return self.syncer.try_drain(progress, cancelled)
+        (the changes stay queued for the next try, as do those left when cancelled, which is
+        asked between batches of ``batch`` papers)."""
+        if batch is None:
+            return self.syncer.try_drain(progress, cancelled)
+        return self.syncer.try_drain(progress, cancelled, batch)
 
     def list_members(self, name: str) -> list[int]:
         """A reading list's papers in order, those in the trash included."""

@@ -99,8 +99,8 @@ def child(library: str, baseline: bool) -> None:
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication, QMainWindow
 
-    app = QApplication([])
     if baseline:
+        app = QApplication([])
         window = QMainWindow()
         window.resize(1400, 860)
         window.show()
@@ -108,14 +108,16 @@ def child(library: str, baseline: bool) -> None:
         app.processEvents()
         print(json.dumps({"interactive_at": time.time()}), flush=True)
         return
+    from readinglist.gui.app import application
     from readinglist.gui.main_window import MainWindow
     from readinglist.gui.paper_model import COLUMNS
     from readinglist.services.library import Library
 
+    app = application()  # as `readinglist` starts it
     settings = QSettings(str(RESULTS / "bench-settings.ini"), QSettings.Format.IniFormat)
     settings.clear()
     opened = time.perf_counter()
-    lib = Library.open(library)
+    lib = Library.open(library, catch_up=False)
     window = MainWindow(lib, settings)
     window.resize(1400, 860)
     window.show()
@@ -174,6 +176,46 @@ def child(library: str, baseline: bool) -> None:
     )
 
 
+def big_selection_child(library: str) -> None:
+    """Ctrl+A over the whole library, rate them all, undo: on a copy, since it changes every
+    paper (and queues all of them for the index)."""
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    from readinglist.gui.app import application
+    from readinglist.gui.main_window import MainWindow
+    from readinglist.services.library import Library
+
+    app = application()
+    assert isinstance(app, QApplication)
+    settings = QSettings(str(RESULTS / "bench-settings.ini"), QSettings.Format.IniFormat)
+    lib = Library.open(library, catch_up=False)
+    window = MainWindow(lib, settings)
+    window.resize(1400, 860)
+    window.show()
+    settle(app, window)
+    meter = StallMeter()
+    found: dict[str, dict[str, float]] = {}
+    for name, action in (
+        ("select all", window.table.selectAll),
+        ("rate all 4", lambda: window.rate_selection(4)),
+        ("undo the rating", window.undo_action.trigger),
+    ):
+        meter.reset()
+        start = time.perf_counter()
+        action()
+        settle(app, window)
+        found[name] = {"seconds": time.perf_counter() - start, "stall": meter.longest}
+    start = time.perf_counter()
+    window.close()
+    found["close while the index catches up"] = {
+        "seconds": time.perf_counter() - start,
+        "stall": 0.0,
+    }
+    lib.close()
+    print(json.dumps(found), flush=True)
+
+
 def spawn(library: Path, baseline: bool = False) -> dict:
     command = [sys.executable, "-m", "tests.benchmarks.bench_gui", "--child", str(library)]
     if baseline:
@@ -184,6 +226,20 @@ def spawn(library: Path, baseline: bool = False) -> dict:
     result = json.loads(done.stdout.strip().splitlines()[-1])
     result["process_to_interactive"] = result["interactive_at"] - started
     return result
+
+
+def big_selection(library: Path) -> dict:
+    import shutil
+    import tempfile
+
+    copy = Path(tempfile.mkdtemp(prefix="rl-bench-big-")) / "lib"
+    shutil.copytree(library, copy)
+    command = [sys.executable, "-m", "tests.benchmarks.bench_gui", "--child", str(copy),
+               "--big-selection"]  # fmt: skip
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run(command, capture_output=True, text=True, env=env, check=True)
+    shutil.rmtree(copy.parent, ignore_errors=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def sqlite_sorts(library: Path) -> dict[str, float]:
@@ -211,7 +267,11 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--child")
     parser.add_argument("--baseline", action="store_true")
+    parser.add_argument("--big-selection", action="store_true")
     args = parser.parse_args()
+    if args.child and args.big_selection:
+        big_selection_child(args.child)
+        return
     if args.child:
         child(args.child, args.baseline)
         return
@@ -219,6 +279,7 @@ def main() -> None:
     runs = [spawn(library) for _ in range(args.repeat)]
     baselines = [spawn(library, baseline=True) for _ in range(args.repeat)]
     floor = sqlite_sorts(library)
+    big = big_selection(library)
 
     def median(values) -> float:
         return statistics.median(values)
@@ -244,6 +305,7 @@ def main() -> None:
         "jump_to_end": median(r["jump_to_end"] for r in runs),
         "search_common_word": median(r["search_common_word"] for r in runs),
         "search_stall": median(r["search_stall"] for r in runs),
+        "big_selection": big,
         "peak_rss_mb": max(r["peak_rss_mb"] for r in runs),
     }
     RESULTS.mkdir(exist_ok=True)
@@ -267,6 +329,9 @@ def main() -> None:
     print(f"| jump to the end | {summary['jump_to_end'] * ms:.0f} ms | | |")
     print(f"| search 'learning' (typing to table) | {summary['search_common_word'] * ms:.0f} ms "
           f"(longest stall {summary['search_stall'] * ms:.0f} ms) | | |")  # fmt: skip
+    for name, figure in summary["big_selection"].items():
+        print(f"| {name} ({summary['papers']:,} selected) | {figure['seconds'] * ms:.0f} ms "
+              f"(longest stall {figure['stall'] * ms:.0f} ms) | | |")  # fmt: skip
     print(f"| longest stall while opening | {summary['open_stall'] * ms:.0f} ms | | |")
     print(f"| peak RSS | {summary['peak_rss_mb']:.0f} MB | | |")
 
