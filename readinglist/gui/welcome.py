@@ -26,7 +26,7 @@ class WelcomePage(QWidget):
         text = QLabel(
             "Your library is empty. Bring in the papers you read: a BibTeX, BibLaTeX, RIS or "
             "CSL-JSON file, a list copied from a web page, or arXiv ids and DOIs. "
-            "Or look around a sample library of thirty landmark papers first.",
+            "Or look around a sample library of thirty-four landmark papers first.",
             self,
         )
         text.setWordWrap(True)
@@ -55,7 +55,7 @@ class WelcomePage(QWidget):
             (
                 "sample",
                 "Open the sample library",
-                "About thirty landmark papers, with notes",
+                "Thirty-four landmark papers, with notes",
                 self.sample_requested,
             ),
         ):
