@@ -443,12 +443,19 @@ class MainWindow(QMainWindow):
             return
         self._loading = None
         self.search.show_problem("")
-        keep = self._pending_selection or self.table.selected_ids()
-        current = self.table.current_id()
+        selection_wanted = self._pending_selection
         self._pending_selection = None
+        keep = selection_wanted or self.table.selected_ids()
+        current = self.table.current_id()
         reorderable = self.place.is_list and self.sort is None and not self.query.strip()
-        self.model.set_ids(ids, reorderable)
-        self._select_ids(keep, current)
+        unchanged = ids == self.model.ids() and reorderable == self.model.reorderable
+        if unchanged and selection_wanted is None:
+            # the same papers in the same order (an edit that moved nothing): keep the rows,
+            # the selection and the scroll position; only what they show is read again
+            self.model.refresh_all()
+        else:
+            self.model.set_ids(ids, reorderable)
+            self._select_ids(keep, current)
         self.search.show_count(len(ids) if self.query.strip() else None)
         self.table.set_empty_text(self._empty_text())
         self.count_label.setText(f"{len(ids):,} {'paper' if len(ids) == 1 else 'papers'}")
