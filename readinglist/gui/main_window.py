@@ -319,6 +319,7 @@ class MainWindow(QMainWindow):
         self.model.load_failed.connect(self.show_error)
         self.model.reorder_requested.connect(self._reorder_requested)
         self.table.default_order_requested.connect(self.default_order)
+        self.table.selected_all.connect(self._selection_changed)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.table.selectionModel().currentRowChanged.connect(self._selection_changed)
         self.table.rate_requested.connect(self.rate_selection)

@@ -16,6 +16,7 @@ class PaperTable(QTableView):
     rate_requested = Signal(int)
     context_requested = Signal(QPoint)
     default_order_requested = Signal()
+    selected_all = Signal()
 
     def __init__(self, model: PaperTableModel, parent=None) -> None:
         super().__init__(parent)
@@ -151,6 +152,30 @@ class PaperTable(QTableView):
                     rows.add(row)
                     picked.append(ids[row])
         return picked
+
+    def selectAll(self) -> None:
+        """Ctrl+A as one range, with the selection model quiet while it is set: announced
+        cell by cell, Qt asks the model about each of the 800,000 cells of 100,000 papers
+        (2 s); quiet, it takes milliseconds. The window is told once, afterwards."""
+        model = self.paper_model()
+        if model.rowCount() == 0:
+            return
+        selection_model = self.selectionModel()
+        current = selection_model.currentIndex()
+        blocked = selection_model.blockSignals(True)
+        selection_model.select(
+            QItemSelection(
+                model.index(0, 0), model.index(model.rowCount() - 1, model.columnCount() - 1)
+            ),
+            QItemSelectionModel.SelectionFlag.ClearAndSelect,
+        )
+        if not current.isValid():
+            selection_model.setCurrentIndex(
+                model.index(0, 0), QItemSelectionModel.SelectionFlag.NoUpdate
+            )
+        selection_model.blockSignals(blocked)
+        self.viewport().update()
+        self.selected_all.emit()
 
     def select_rows(self, rows: list[int]) -> None:
         """Select ``rows`` as a few contiguous ranges, in one call."""
