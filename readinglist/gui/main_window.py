@@ -585,7 +585,7 @@ class MainWindow(QMainWindow):
 
     # --- reacting to changes ----------------------------------------------------------------
     def _changed(self, changes: Changes) -> None:
-        self.model.refresh(sorted(changes.papers))
+        self.model.refresh(list(changes.papers))
         self.detail.refresh(changes)
         self.reload()
         self.refresh_counts()

@@ -137,6 +137,9 @@ class PaperTableModel(QAbstractTableModel):
 
     def refresh(self, paper_ids: Sequence[int]) -> None:
         """Forget what the rows of ``paper_ids`` showed and let the view ask again."""
+        if len(paper_ids) > len(self._pages) * PAGE:  # many: cheaper to forget every page
+            self.refresh_all()
+            return
         rows = [r for r in (self.row_of(i) for i in paper_ids) if r is not None]
         for number in {r // PAGE for r in rows}:
             self._pages.pop(number, None)
