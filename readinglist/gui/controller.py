@@ -261,24 +261,35 @@ class LibraryController(QObject):
     # --- papers -----------------------------------------------------------------------------
     # Each operation reads what its undo needs on its first run, on the writer's thread.
     def rate(self, ids: Iterable[int], rating: int, **hooks: Any) -> None:
-        ids, state = list(ids), {}
-
-        def redo() -> Changes:
-            state.setdefault("before", self.library.values(ids, "rating"))
-            return self.library.rate(ids, rating)
-
-        undo = lambda: _restore_each(state["before"], self.library.rate)  # noqa: E731
-        self.perform(f"Rate {_count(ids)} {rating}★", redo, undo, **hooks)
+        ids = list(ids)
+        self._set_each(
+            f"Rate {_count(ids)} {rating}★", ids, "rating", rating, self.library.rate, hooks
+        )
 
     def set_status(self, ids: Iterable[int], status: str, **hooks: Any) -> None:
-        ids, state = list(ids), {}
+        ids = list(ids)
+        self._set_each(
+            f"Mark {_count(ids)} {status}", ids, "status", status, self.library.set_status, hooks
+        )
+
+    def _set_each(
+        self,
+        text: str,
+        ids: list[int],
+        column: str,
+        value: Any,
+        setter: Callable[[list[int], Any], Changes],
+        hooks: dict,
+    ) -> None:
+        """Give many papers one value; undo gives each its own value back."""
+        state: dict[str, dict[int, Any]] = {}
 
         def redo() -> Changes:
-            state.setdefault("before", self.library.values(ids, "status"))
-            return self.library.set_status(ids, status)
+            state.setdefault("before", self.library.values(ids, column))
+            return setter(ids, value)
 
-        undo = lambda: _restore_each(state["before"], self.library.set_status)  # noqa: E731
-        self.perform(f"Mark {_count(ids)} {status}", redo, undo, **hooks)
+        undo = lambda: _restore_each(state["before"], setter)  # noqa: E731
+        self.perform(text, redo, undo, **hooks)
 
     def edit(self, paper_id: int, **fields: Any) -> None:
         hooks = {k: fields.pop(k) for k in ("on_done", "on_failure") if k in fields}
