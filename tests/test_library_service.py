@@ -1,5 +1,7 @@
 """Every service operation, against a real SQLite file and a real Whoosh index."""
 
+import os
+
 import pytest
 
 from readinglist import open_library
@@ -224,3 +226,15 @@ def test_library_folder_comes_from_the_environment(tmp_path, monkeypatch):
         assert lib.folder == tmp_path / "from-env"
     assert (tmp_path / "from-env" / "library.sqlite3").is_file()
     assert (tmp_path / "from-env" / "index").is_dir()
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
+def test_a_new_library_is_readable_by_its_owner_only(tmp_path):
+    import stat
+
+    folder = tmp_path / "private" / "lib"
+    with open_library(folder) as library:
+        library.add_paper(draft("Private Notes Paper"))
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+        for name in ("library.sqlite3", "library.sqlite3-wal", "library.sqlite3-shm"):
+            assert stat.S_IMODE((folder / name).stat().st_mode) == 0o600, name

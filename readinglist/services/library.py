@@ -83,7 +83,10 @@ class Library:
         ``update_index``): the window opens at once instead of waiting for them."""
         folder = Path(path).expanduser() if path is not None else default_library_folder()
         try:
-            folder.mkdir(parents=True, exist_ok=True)
+            if not folder.exists():
+                # a library is private: readable by its owner only (POSIX; Windows ignores it)
+                folder.parent.mkdir(parents=True, exist_ok=True)
+                folder.mkdir(mode=0o700)
         except OSError as error:
             raise LibraryError(
                 f"cannot use {folder} as a library folder: {error.strerror or error}"

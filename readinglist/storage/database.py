@@ -9,7 +9,12 @@ from pathlib import Path
 from sqlalchemy import Engine, inspect, text
 from sqlmodel import Session
 
-from readinglist.storage.sqlite import ChangeCounter, create_sqlite_engine, writer_engine
+from readinglist.storage.sqlite import (
+    ChangeCounter,
+    create_private_file,
+    create_sqlite_engine,
+    writer_engine,
+)
 
 DATABASE_FILE = "library.sqlite3"
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -31,6 +36,7 @@ class Database:
         from readinglist.domain.values import LibraryError
 
         path = folder / DATABASE_FILE
+        create_private_file(path)
         database = cls(create_sqlite_engine(path), path)
         try:
             database.migrate()

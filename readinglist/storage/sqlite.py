@@ -10,6 +10,15 @@ from sqlalchemy.pool import QueuePool
 BUSY_TIMEOUT_MS = 10_000
 
 
+def create_private_file(path: Path) -> None:
+    """Create the database file readable by its owner only (0600), before SQLite does with
+    the default permissions; its -wal and -shm files take the same mode from it."""
+    import os
+
+    if not path.exists():
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+
+
 def create_sqlite_engine(path: Path) -> Engine:
     engine = create_engine(
         f"sqlite:///{path}",
