@@ -79,6 +79,17 @@ class InvalidValue(LibraryError):
     pass
 
 
+def clean_label(text: str, what: str) -> str:
+    """A name a user gives something (a reading list, a saved search): spaces collapsed,
+    not empty, at most 200 characters."""
+    cleaned = " ".join(text.split())
+    if not cleaned:
+        raise InvalidValue(f"{what} needs a name")
+    if len(cleaned) > 200:
+        raise InvalidValue(f"{what} name is at most 200 characters")
+    return cleaned
+
+
 class PaperNotFound(LibraryError):
     pass
 

@@ -128,9 +128,6 @@ class LibraryController(QObject):
             on_finished=self._next_write,
         )
 
-    def writing(self) -> bool:
-        return self._writer is not None or bool(self._writes)
-
     def perform(
         self,
         text: str,

@@ -366,9 +366,8 @@ class MainWindow(QMainWindow):
             return  # not now: the counter keeps the news for the next tick
         if not self._counter.changed():
             return
-        self.reload()
+        self.reload()  # same rows: their cells are read again; new rows: a fresh table
         self.refresh_counts()
-        self.model.refresh_all()
         current = self.detail.paper()
         if current is not None:
             self.detail.refresh(Changes(modified=frozenset([current.id])))

@@ -98,10 +98,6 @@ def mute(widget) -> None:
     widget.setProperty("readinglist_muted", True)
 
 
-def accent() -> QColor:
-    return QGuiApplication.palette().color(QPalette.ColorRole.Highlight)
-
-
 def highlight_background() -> str:
     """Background of a search match in the detail pane, readable in light and dark."""
     return "#7a5c00" if is_dark() else "#ffe58a"

@@ -459,6 +459,7 @@ class Library:
         drafts, sample_lists = load_sample()
         report = ImportReport(source=SOURCE, format="sample")
         import_drafts(self.database, drafts, report)
+        self._after_write()
         # each entry's paper: a new one, in order, or the one it duplicated
         merged = {d.line: d.paper_id for d in report.duplicates}
         added = iter(report.added)
@@ -469,7 +470,6 @@ class Library:
                 self._write(lambda s, n=name: lists.create_list(s, n))
             wanted = [ids[k] for k in members if k in ids]
             self._write(lambda s, n=name, w=wanted: lists.add_to_list(s, n, w, None))
-        self._after_write()
         return report
 
     def import_file(

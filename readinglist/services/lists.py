@@ -9,18 +9,13 @@ from sqlmodel import Session
 
 from readinglist.domain.changes import Changes
 from readinglist.domain.models import ListItem, ReadingList, utcnow
-from readinglist.domain.values import InvalidValue, NameTaken
+from readinglist.domain.values import InvalidValue, NameTaken, clean_label
 from readinglist.domain.views import ListSummary
 from readinglist.storage.papers import LI, L, P, mark_changed, resolve_list
 
 
 def _clean_name(name: str) -> str:
-    cleaned = " ".join(name.split())
-    if not cleaned:
-        raise InvalidValue("a reading list needs a name")
-    if len(cleaned) > 200:
-        raise InvalidValue("a reading list name is at most 200 characters")
-    return cleaned
+    return clean_label(name, "a reading list")
 
 
 def _check_free(session: Session, name: str, except_id: int | None = None) -> None:

@@ -9,7 +9,12 @@ from sqlmodel import Session
 
 from readinglist.domain.changes import Changes
 from readinglist.domain.models import SavedSearch
-from readinglist.domain.values import InvalidValue, NameTaken, SavedSearchNotFound
+from readinglist.domain.values import (
+    InvalidValue,
+    NameTaken,
+    SavedSearchNotFound,
+    clean_label,
+)
 
 S = SavedSearch.__table__.c
 
@@ -22,12 +27,7 @@ class SavedSearchView:
 
 
 def _clean(name: str) -> str:
-    cleaned = " ".join(name.split())
-    if not cleaned:
-        raise InvalidValue("a saved search needs a name")
-    if len(cleaned) > 200:
-        raise InvalidValue("a saved search name is at most 200 characters")
-    return cleaned
+    return clean_label(name, "a saved search")
 
 
 def _find(session: Session, name: str) -> int:

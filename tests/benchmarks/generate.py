@@ -4,6 +4,7 @@ so that every size has realistic words (and many shared ones, which is pessimist
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 from pathlib import Path
 
 
@@ -14,17 +15,24 @@ def sample_texts(page: Path) -> tuple[list[str], list[str]]:
     return titles, abstracts
 
 
-def listing(page: Path, count: int, seed: int = 7) -> str:
-    """``count`` papers as pasted text: a title line, then a 4–9-sentence abstract line."""
+def _recombined(page: Path, count: int, seed: int) -> Iterator[tuple[random.Random, str, str]]:
+    """(the generator, a title of shuffled real words, a 4–9-sentence abstract), ``count``
+    times: the same sequence for the same seed."""
     titles, abstracts = sample_texts(page)
     sentences = [s.strip() for a in abstracts for s in a.split(". ") if len(s) > 20]
     rng = random.Random(seed)
-    papers = []
-    for number in range(count):
+    for _ in range(count):
         words = rng.choice(titles).split()
         rng.shuffle(words)
-        abstract = ". ".join(rng.sample(sentences, rng.randint(4, 9))) + "."
-        papers.append(f"{' '.join(words)} ({number})\n{abstract}")
+        yield rng, " ".join(words), ". ".join(rng.sample(sentences, rng.randint(4, 9))) + "."
+
+
+def listing(page: Path, count: int, seed: int = 7) -> str:
+    """``count`` papers as pasted text: a title line, then a 4–9-sentence abstract line."""
+    papers = [
+        f"{title} ({number})\n{abstract}"
+        for number, (_rng, title, abstract) in enumerate(_recombined(page, count, seed))
+    ]
     return "\n".join(papers) + "\n"
 
 
@@ -52,16 +60,11 @@ def _author(rng: random.Random) -> str:
 
 def bibtex_library(page: Path, count: int, seed: int = 7) -> str:
     """``count`` BibTeX entries with the sample page's words, 1–7 authors (accents, particles),
-    years, venues, 0–3 keywords, some ratings and notes: the import path is measured too."""
-    titles, abstracts = sample_texts(page)
-    sentences = [s.strip() for a in abstracts for s in a.split(". ") if len(s) > 20]
-    rng = random.Random(seed)
+    years, venues, 0–3 keywords in 60% and a DOI in 30%: the import path is measured too."""
     entries = []
-    for number in range(count):
-        words = rng.choice(titles).split()
-        rng.shuffle(words)
-        title = " ".join(words).replace("{", "").replace("}", "")
-        abstract = (". ".join(rng.sample(sentences, rng.randint(4, 9))) + ".").replace("%", "\\%")
+    for number, (rng, text, summary) in enumerate(_recombined(page, count, seed)):
+        title = text.replace("{", "").replace("}", "")
+        abstract = summary.replace("%", "\\%")
         authors = " and ".join(_author(rng) for _ in range(rng.randint(1, 7)))
         fields = {
             "title": f"{{{title}}} ({number})",

@@ -9,6 +9,13 @@ from readinglist.gui.widgets.stars import STAR_SIZE
 from tests.gui.conftest import settle
 
 
+def retype(qtbot, field, text: str) -> None:
+    """Replace a field's text by typing, as a user would."""
+    field.setFocus()
+    field.selectAll()
+    qtbot.keyClicks(field, text)
+
+
 def open_paper(qtbot, window, key: str) -> int:
     paper_id = window.library.get(key).id
     window.select_papers([paper_id])
@@ -137,16 +144,12 @@ def test_editing_bibliographic_fields(qtbot, window, sample_library):
     paper = open_paper(qtbot, window, "codd1970relational")
     window.detail.details_toggle.click()
     year = window.detail.field_edits["year"]
-    year.setFocus()
-    year.selectAll()
-    qtbot.keyClicks(year, "1971")
+    retype(qtbot, year, "1971")
     qtbot.keyClick(year, Qt.Key.Key_Return)
     settle(qtbot, window)
     assert sample_library.get(paper).year == 1971
     authors = window.detail.field_edits["authors"]
-    authors.setFocus()
-    authors.selectAll()
-    qtbot.keyClicks(authors, "Codd, Edgar F.; Date, Chris")
+    retype(qtbot, authors, "Codd, Edgar F.; Date, Chris")
     qtbot.keyClick(authors, Qt.Key.Key_Return)
     settle(qtbot, window)
     assert [a.family for a in sample_library.get(paper).authors] == ["Codd", "Date"]
@@ -308,9 +311,7 @@ def test_editing_the_abstract_in_the_details(qtbot, window, sample_library):
     paper = open_paper(qtbot, window, "codd1970relational")
     window.detail.details_toggle.click()
     abstract = window.detail.field_edits["abstract"]
-    abstract.setFocus()
-    abstract.selectAll()
-    qtbot.keyClicks(abstract, "Relations, not pointers.")
+    retype(qtbot, abstract, "Relations, not pointers.")
     window.detail.field_edits["year"].setFocus()  # leaving the field saves it
     settle(qtbot, window)
     assert sample_library.get(paper).abstract == "Relations, not pointers."
