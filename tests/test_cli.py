@@ -4,6 +4,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -151,10 +152,14 @@ def test_no_subcommand_opens_the_window_instead_of_printing_help(tmp_path):
         stderr=subprocess.PIPE,
         text=True,
     )
+    database = tmp_path / "lib" / "library.sqlite3"
     try:
+        deadline = time.monotonic() + 60  # a loaded machine may take a while to start Qt
+        while not database.exists() and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert database.exists()
         with pytest.raises(subprocess.TimeoutExpired):
-            process.wait(timeout=4)
-        assert (tmp_path / "lib" / "library.sqlite3").exists()
+            process.wait(timeout=2)  # the window is open and waiting for its user
     finally:
         process.terminate()
         out, _err = process.communicate(timeout=20)

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from readinglist._version import __version__
-from readinglist.domain.values import LibraryError
+from readinglist.domain.values import DamagedLibrary, LibraryError
 
 
 class LibraryContext:
@@ -26,6 +26,12 @@ class LibraryContext:
             self._library = Library.open(self.path)
         return self._library
 
+    def folder(self) -> Path:
+        """The library's folder, without opening it (it may be damaged)."""
+        from readinglist.services.location import default_library_folder
+
+        return self.path.expanduser() if self.path is not None else default_library_folder()
+
     def close(self) -> None:
         if self._library is not None:
             self._library.close()
@@ -40,6 +46,13 @@ class _Group(click.Group):
 
         try:
             return super().invoke(ctx)
+        except DamagedLibrary as error:
+            hint = (
+                f"\nrestore it with: readinglist restore {error.backup.name}"
+                if error.backup is not None
+                else ""
+            )
+            raise click.ClickException(f"{error}{hint}") from None
         except LibraryError as error:
             raise click.ClickException(str(error)) from None
         except OperationalError as error:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 # Importing the command modules registers their commands on the group.
-from readinglist.cli import annotate, export, gui, lists, maintenance, papers  # noqa: F401
+from readinglist.cli import annotate, backups, export, gui, lists, maintenance, papers  # noqa: F401
 from readinglist.cli.app import cli
 
 

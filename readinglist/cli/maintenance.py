@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
 from readinglist.cli.app import LibraryContext, cli, echo_json, pass_library
+
+if TYPE_CHECKING:
+    from readinglist.services.health import CheckReport
 
 
 @cli.command()
@@ -26,30 +30,61 @@ def stats(ctx: LibraryContext, as_json: bool):
 
 
 @cli.command()
-@click.option("--repair", is_flag=True, help="Fix what can be fixed (index drift).")
+@click.option(
+    "--repair",
+    is_flag=True,
+    help="Fix what can be fixed (after a backup): damaged indexes, orphan rows, duplicate "
+    "citation keys, search index drift.",
+)
 @click.option("--json", "as_json", is_flag=True)
 @pass_library
 def check(ctx: LibraryContext, repair: bool, as_json: bool):
-    """Check the database's integrity and that the search index matches it."""
+    """Check the database's integrity, its rows and keys, and that the search index matches."""
     report = ctx.library().check(repair=repair)
     if as_json:
         echo_json(report.to_json())
     else:
-        db = "ok" if not report.integrity else "; ".join(report.integrity)
-        click.echo(f"database: {db}")
-        drift = report.drift
-        if drift.clean:
-            click.echo("search index: ok")
-        else:
-            click.echo(
-                f"search index: {len(drift.missing)} missing, {len(drift.stale)} out of date, "
-                f"{len(drift.extra)} left over, {drift.queued} queued"
-                + ("" if repair else " (run 'readinglist check --repair')")
-            )
-        if report.repaired:
-            click.echo("repaired")
+        for line in report.repairs:
+            click.echo(f"repaired: {line}")
+        for line in _findings(report, repair):
+            click.echo(line)
     if not report.healthy:
         sys.exit(1)
+
+
+def _findings(report: CheckReport, repaired: bool) -> list[str]:
+    advice = "" if repaired else " (run 'readinglist check --repair')"
+    lines = [f"database: {'ok' if not report.integrity else '; '.join(report.integrity[:5])}"]
+    if report.integrity:
+        backup = report.good_backup
+        lines.append(
+            f"  the newest sound backup is {backup.name}: 'readinglist restore {backup.name}'"
+            if backup
+            else "  no backup passes an integrity check"
+        )
+    orphans = report.orphans_by_table()
+    lines.append(
+        "rows: ok"
+        if not orphans
+        else "rows pointing to nothing: "
+        + ", ".join(f"{n} in {table}" for table, n in sorted(orphans.items()))
+        + advice
+    )
+    lines.append(
+        "citation keys: ok"
+        if not report.duplicate_keys
+        else "citation keys equal but for case: "
+        + "; ".join(" = ".join(keys) for keys in report.duplicate_keys[:10])
+        + advice
+    )
+    drift = report.drift
+    lines.append(
+        "search index: ok"
+        if drift.clean
+        else f"search index: {len(drift.missing)} missing, {len(drift.stale)} out of date, "
+        f"{len(drift.extra)} left over, {drift.queued} queued" + advice
+    )
+    return lines
 
 
 @cli.command()

@@ -327,10 +327,32 @@ def rm(ctx: LibraryContext, papers: tuple[str, ...]):
 
 
 @cli.command()
-@click.argument("papers", nargs=-1, required=True)
+@click.argument("papers", nargs=-1)
+@click.option(
+    "--backup",
+    "backup",
+    metavar="WHICH",
+    help="Restore the library from a backup: its number in 'readinglist backups', its name "
+    "or a path.",
+)
 @pass_library
-def restore(ctx: LibraryContext, papers: tuple[str, ...]):
-    """Bring papers back from the trash."""
+def restore(ctx: LibraryContext, papers: tuple[str, ...], backup: str | None):
+    """Bring papers back from the trash, or the whole library from a backup.
+
+    PAPERS are ids or citation keys; a backup's file name (library-….sqlite3) or path restores
+    that backup, as --backup does. Restoring a backup first backs up what the library holds
+    now, keeps a damaged database aside, and works when the library can no longer be opened."""
+    from readinglist.cli.backups import looks_like_backup, restore_backup
+
+    if backup is None and len(papers) == 1 and looks_like_backup(papers[0]):
+        backup = papers[0]
+    if backup is not None:
+        if papers and backup != papers[0]:
+            raise click.UsageError("give papers or --backup, not both")
+        restore_backup(ctx, backup)
+        return
+    if not papers:
+        raise click.UsageError("name the papers to bring back, or a backup")
     changes = ctx.library().restore(papers)
     click.echo(f"restored {plural(len(changes.added), 'paper')}")
 

@@ -75,6 +75,15 @@ class LibraryError(Exception):
     """A mistake a user can make and fix; shown as a message, never a traceback."""
 
 
+class DamagedLibrary(LibraryError):
+    """The database file cannot be read; ``backup`` is the newest one that can, if any."""
+
+    def __init__(self, message: str, path, backup=None) -> None:
+        super().__init__(message)
+        self.path = path
+        self.backup = backup
+
+
 class InvalidValue(LibraryError):
     pass
 

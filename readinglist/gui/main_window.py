@@ -891,7 +891,13 @@ class MainWindow(QMainWindow):
         def done(report) -> None:
             self.last_check = report
             if report.healthy or report.repaired:
-                text = "Repaired." if report.repaired else "Everything is in order."
+                text = (
+                    "Repaired:\n" + "\n".join(report.repairs)
+                    if report.repaired
+                    else "Everything is in order."
+                )
+                if not report.healthy:
+                    text += "\n\nStill wrong:\n" + check_summary(report)
                 QMessageBox.information(self, "Library check", text)
                 return
             answer = QMessageBox.question(
@@ -1057,6 +1063,12 @@ class MainWindow(QMainWindow):
 
 def check_summary(report) -> str:
     lines = [f"Database: {problem}" for problem in report.integrity[:10]]
+    if report.integrity and report.good_backup is not None:
+        lines.append(f"The newest sound backup is {report.good_backup.name} (File ▸ Backups).")
+    for table, count in sorted(report.orphans_by_table().items()):
+        lines.append(f"{count:,} rows of {table} point to nothing")
+    for keys in report.duplicate_keys[:10]:
+        lines.append(f"Citation keys equal but for case: {' = '.join(keys)}")
     drift = report.drift
     for label, ids in (
         ("missing from", drift.missing),

@@ -8,6 +8,7 @@ folder, because a rebuild swaps that folder.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,32 +27,51 @@ class IndexBusy(LibraryError):
     pass
 
 
+# POSIX record locks (lockf) belong to a process: they are not shared with the threads of
+# the same process, hence a thread lock per file in front of them, and not inherited by the
+# processes it forks (unlike flock), so a crashed program's helpers cannot keep the index
+# locked after it is gone.
+_threads: dict[str, threading.Lock] = {}
+_threads_guard = threading.Lock()
+
+
+def _thread_lock(path: Path) -> threading.Lock:
+    with _threads_guard:
+        return _threads.setdefault(str(path.resolve()), threading.Lock())
+
+
 @contextmanager
 def index_lock(path: Path, timeout: float = 60.0) -> Iterator[None]:
-    with open(path, "a+b") as handle:
-        deadline = time.monotonic() + timeout
-        while True:
+    deadline = time.monotonic() + timeout
+    in_process = _thread_lock(path)
+    if not in_process.acquire(timeout=timeout):
+        raise IndexBusy(f"the search index is being updated by this program ({path})")
+    try:
+        with open(path, "a+b") as handle:
+            while True:
+                try:
+                    if fcntl is not None:
+                        fcntl.lockf(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    else:
+                        handle.seek(0)
+                        msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+                    break
+                except OSError:
+                    if time.monotonic() > deadline:
+                        raise IndexBusy(
+                            f"the search index is being updated by another program ({path})"
+                        ) from None
+                    time.sleep(0.05)
             try:
+                yield
+            finally:
                 if fcntl is not None:
-                    fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    fcntl.lockf(handle.fileno(), fcntl.LOCK_UN)
                 else:
                     handle.seek(0)
-                    msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise IndexBusy(
-                        f"the search index is being updated by another program ({path})"
-                    ) from None
-                time.sleep(0.05)
-        try:
-            yield
-        finally:
-            if fcntl is not None:
-                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
-            else:
-                handle.seek(0)
-                msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
+                    msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
+    finally:
+        in_process.release()
 
 
 def lock_path(index_folder: Path) -> Path:

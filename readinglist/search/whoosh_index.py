@@ -26,17 +26,20 @@ from readinglist.search.index import Progress, SearchDoc, SearchHits
 from readinglist.search.lock import IndexBusy, index_lock, lock_path
 from readinglist.search.query import Node
 from readinglist.search.whoosh_compile import compile_query, fold
+from readinglist.search.whoosh_workers import MortalMpWriter, workers_can_die_with_parent
 
 INDEX_NAME = "papers_v1"  # a new schema gets a new name, and the old index is rebuilt
 WRITE_LOCK_TIMEOUT_S = 15.0
 PARALLEL_BUILD_MIN_DOCS = 1000
 
 
-def _parallel_options() -> dict[str, object]:
+def _open_writer(index, parallel: bool, **options):
+    """A writer; for many documents, one that analyses them in two processes (whose
+    workers die with this one, see whoosh_workers.py)."""
     procs = min(2, os.cpu_count() or 1)
-    if procs < 2:
-        return {"limitmb": 256}
-    return {"procs": procs, "multisegment": True, "limitmb": 256}
+    if not parallel or procs < 2 or not workers_can_die_with_parent():
+        return index.writer(limitmb=256, **options)
+    return MortalMpWriter(index, procs=procs, multisegment=True, limitmb=256, **options)
 
 
 def _analyzer(stem: bool):
@@ -110,9 +113,9 @@ class WhooshIndex:
         return index_lock(lock_path(self.folder))
 
     # --- writing ----------------------------------------------------------------------------
-    def _writer(self, **options):
+    def _writer(self, parallel: bool):
         try:
-            return self._index.writer(timeout=WRITE_LOCK_TIMEOUT_S, **options)
+            return _open_writer(self._index, parallel, timeout=WRITE_LOCK_TIMEOUT_S)
         except LockError as error:
             raise IndexBusy(
                 f"the search index in {self.folder} is locked by another program"
@@ -122,7 +125,7 @@ class WhooshIndex:
         # Analysis (tokenising, stemming) dominates; two processes index ~2.7x faster than one
         # here, which pays for their start-up from about a thousand documents.
         parallel = len(docs) >= PARALLEL_BUILD_MIN_DOCS
-        writer = self._writer(**(_parallel_options() if parallel else {}))
+        writer = self._writer(parallel)
         try:
             for paper_id in removed:
                 writer.delete_by_term("id", str(paper_id))
@@ -144,7 +147,7 @@ class WhooshIndex:
         shutil.rmtree(fresh, ignore_errors=True)
         fresh.mkdir(parents=True)
         index = FileStorage(str(fresh)).create_index(build_schema(), indexname=INDEX_NAME)
-        writer = index.writer(**(_parallel_options() if total >= PARALLEL_BUILD_MIN_DOCS else {}))
+        writer = _open_writer(index, total >= PARALLEL_BUILD_MIN_DOCS)
         done = 0
         try:
             for doc in docs:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import shutil
+import sqlite3
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -19,14 +20,16 @@ from sqlmodel import Session
 from readinglist.domain.changes import Changes
 from readinglist.domain.drafts import PaperDraft, ParseResult, Problem
 from readinglist.domain.filters import PaperFilter, Sort
-from readinglist.domain.values import LibraryError, ListNotFound, ReadingStatus
+from readinglist.domain.values import DamagedLibrary, LibraryError, ListNotFound, ReadingStatus
 from readinglist.domain.views import ListSummary, PaperView, TagCount
 from readinglist.importers.registry import parse_data, parse_file, parse_text
 from readinglist.lookup.identifiers import parse_identifier
 from readinglist.search.query import And as QueryAnd
 from readinglist.search.query import Exact, Node, map_exact, parse_query
 from readinglist.search.whoosh_index import WhooshIndex
-from readinglist.services import editing, lists, maintenance, saved_searches
+from readinglist.services import editing, health, lists, maintenance, saved_searches
+from readinglist.services.backups import Backup, Backups
+from readinglist.services.health import CheckReport
 from readinglist.services.importing import ImportReport, import_drafts
 from readinglist.services.imports import ImportSummary, import_history, undo_import
 from readinglist.services.indexing import IndexSyncer
@@ -48,6 +51,8 @@ log = logging.getLogger(__name__)
 INDEX_FOLDER = "index"
 Ref = int | str
 Progress = Callable[[int, int], None]
+# Moving this many papers to the Trash at once is a bulk operation: backed up first.
+MASS_DELETE = 50
 
 if TYPE_CHECKING:
     from readinglist.lookup.http import Endpoints
@@ -74,6 +79,7 @@ class Library:
         # commit and a fresh searcher cost ~200 ms on a large library, too long to wait for
         # after each click. The queue keeps every change until then.
         self.index_after_write = True
+        self.backups = Backups(folder)
 
     # --- opening and closing -----------------------------------------------------------------
     @classmethod
@@ -91,9 +97,24 @@ class Library:
             raise LibraryError(
                 f"cannot use {folder} as a library folder: {error.strerror or error}"
             ) from None
-        database = Database.open(folder)
+        backups = Backups(folder)
+        try:
+            database = Database.open(
+                folder,
+                before_migration=lambda old: _try_backup(backups.make, f"before-upgrade-{old}"),
+            )
+        except DamagedLibrary as damaged:
+            good = backups.newest_good()
+            hint = (
+                f" The newest backup that passes an integrity check is {good.name} "
+                f"({good.created:%Y-%m-%d %H:%M}, {good.papers()} papers)."
+                if good
+                else " No backup of it passes an integrity check."
+            )
+            raise DamagedLibrary(str(damaged) + hint, damaged.path, good) from None
         library = cls(folder, database, _open_index(folder / INDEX_FOLDER))
         if catch_up:
+            library.backup_if_due()
             library._catch_up()
         return library
 
@@ -107,6 +128,30 @@ class Library:
             log.info("search index missing; rebuilding it from the database")
             self.syncer.rebuild()
         self.syncer.try_drain()
+
+    # --- backups -----------------------------------------------------------------------------
+    def backup(self, reason: str = "manual") -> Backup:
+        """Copy the database now; a manual backup is never pruned."""
+        return self.backups.make(reason)
+
+    def backup_if_due(self) -> Backup | None:
+        """The periodic automatic backup, when one is due (see BackupPolicy)."""
+        if not self._has_papers():
+            return None
+        return _try_backup(lambda _: self.backups.make_if_due(), "automatic")
+
+    def _backup_before(self, reason: str) -> None:
+        """Before a bulk operation: a copy to go back to, if there is anything to lose."""
+        if self._has_papers():
+            _try_backup(self.backups.make_if_changed, f"before-{reason}")
+
+    def _has_papers(self) -> bool:
+        from sqlalchemy import select
+
+        from readinglist.domain.models import Paper
+
+        with self.database.read() as session:
+            return session.execute(select(Paper.id).limit(1)).first() is not None
 
     def close(self) -> None:
         self.index.close()
@@ -278,12 +323,16 @@ class Library:
         return self._write(lambda s: editing.set_fields(s, self._ids(s, ref)[0], fields))
 
     def trash(self, refs: Ref | Iterable[Ref]) -> Changes:
+        refs = [refs] if isinstance(refs, int | str) else list(refs)
+        if len(refs) >= MASS_DELETE:
+            self._backup_before("mass-delete")
         return self._write(lambda s: editing.move_to_trash(s, self._ids(s, refs)))
 
     def restore(self, refs: Ref | Iterable[Ref]) -> Changes:
         return self._write(lambda s: editing.move_to_trash(s, self._ids(s, refs), restore=True))
 
     def empty_trash(self) -> Changes:
+        self._backup_before("empty-trash")
         return self._write(editing.purge_trash)
 
     def rate(self, refs: Ref | Iterable[Ref], rating: int) -> Changes:
@@ -301,13 +350,16 @@ class Library:
         return self._write(lambda s: editing.change_tags(s, self._ids(s, refs), add, remove))
 
     def rename_tag(self, old: str, new: str) -> Changes:
+        self._backup_before("tag-rename")
         return self._write(lambda s: editing.rename_tag(s, old, new))
 
     def merge_tags(self, sources: Sequence[str], into: str) -> Changes:
         sources = [sources] if isinstance(sources, str) else list(sources)
+        self._backup_before("tag-merge")
         return self._write(lambda s: editing.merge_tags(s, sources, into))
 
     def delete_tag(self, name: str) -> Changes:
+        self._backup_before("tag-delete")
         return self._write(lambda s: editing.delete_tag(s, name))
 
     # --- notes -------------------------------------------------------------------------------
@@ -328,6 +380,7 @@ class Library:
         return self._write(lambda s: lists.rename_list(s, old, new))
 
     def delete_list(self, name: str) -> Changes:
+        self._backup_before("list-delete")
         return self._write(lambda s: lists.delete_list(s, name))
 
     def add_to_list(
@@ -448,6 +501,7 @@ class Library:
         drafts = [preview.candidates[i].draft for i in picked]
         report = ImportReport(preview.source, preview.format, preview.encoding)
         report.problems.extend(preview.problems)
+        self._backup_before("import")
         import_drafts(self.database, drafts, report, progress, cancelled)
         self._after_write()
         return report
@@ -514,6 +568,8 @@ class Library:
     ) -> ImportReport:
         report = ImportReport(source=source, format=parsed.format, encoding=parsed.encoding)
         report.problems.extend(parsed.problems)
+        if not dry_run:
+            self._backup_before("import")
         import_drafts(self.database, parsed.entries, report, progress, cancelled, dry_run)
         if not dry_run:
             self._after_write(index_progress)
@@ -538,6 +594,8 @@ class Library:
                     drafts.append(look_up(http, parse_identifier(text)))
                 except LibraryError as error:
                     report.problems.append(Problem(text, None, str(error)))
+        if not dry_run:
+            self._backup_before("import")
         import_drafts(self.database, drafts, report, dry_run=dry_run)
         if not dry_run:
             self._after_write()
@@ -550,6 +608,7 @@ class Library:
 
     def undo_import(self, which: int | str = "last") -> Changes:
         """Move to the trash exactly the papers that import added (still there to restore)."""
+        self._backup_before("undo-import")
         return self._write(lambda s: undo_import(s, which))
 
     # --- export ----------------------------------------------------------------------------
@@ -596,11 +655,23 @@ class Library:
         return write_export(format, ids, load, scope, options or ExportOptions(), stream, folder)
 
     # --- maintenance -------------------------------------------------------------------------
-    def check(self, repair: bool = False) -> maintenance.CheckReport:
-        return maintenance.check(self.database, self.syncer, repair)
+    def check(self, repair: bool = False) -> CheckReport:
+        """Integrity, orphan rows, duplicate citation keys, index drift; ``repair`` fixes
+        what can be fixed, after backing up."""
+        return health.check(self.database, self.syncer, self.backups, repair)
 
     def reindex(self, progress: Progress | None = None) -> int:
         return self.syncer.rebuild(progress)
+
+
+def _try_backup(make: Callable[[str], Backup | None], reason: str) -> Backup | None:
+    """A backup that never stops the work it protects: a full disk or a busy file is logged,
+    and the operation goes on."""
+    try:
+        return make(reason)
+    except (OSError, sqlite3.Error) as error:
+        log.warning("could not back up the library (%s)", error)
+        return None
 
 
 def _open_index(folder: Path) -> WhooshIndex:

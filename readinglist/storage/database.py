@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -13,6 +13,8 @@ from readinglist.storage.sqlite import (
     ChangeCounter,
     create_private_file,
     create_sqlite_engine,
+    orphan_rows,
+    set_foreign_keys,
     writer_engine,
 )
 
@@ -30,21 +32,29 @@ class Database:
         self._writer = writer_engine(engine)
 
     @classmethod
-    def open(cls, folder: Path) -> Database:
+    def open(cls, folder: Path, before_migration: Callable[[str], None] | None = None) -> Database:
+        """Open the library's database, upgrading its schema when it is older than this code
+        (``before_migration`` is called with the old revision first: the time to back up).
+        A file that SQLite cannot read raises DamagedLibrary and is left as it is."""
         from sqlalchemy.exc import DatabaseError
 
-        from readinglist.domain.values import LibraryError
+        from readinglist.domain.values import DamagedLibrary
 
         path = folder / DATABASE_FILE
         create_private_file(path)
         database = cls(create_sqlite_engine(path), path)
         try:
-            database.migrate()
+            revision = database.schema_revision()
+            if revision != HEAD_REVISION:
+                if revision is not None and before_migration is not None:
+                    before_migration(revision)
+                database.migrate()
         except DatabaseError as error:
             database.close()
-            raise LibraryError(
-                f"{path} cannot be opened as a readinglist library "
-                f"({error.orig}); it may be damaged. It has not been changed."
+            raise DamagedLibrary(
+                f"{path} cannot be opened as a readinglist library ({error.orig}); it may be "
+                "damaged. It has not been changed.",
+                path,
             ) from None
         return database
 
@@ -57,14 +67,40 @@ class Database:
     def migrate(self) -> None:
         if self.schema_revision() == HEAD_REVISION:
             return
+        self._run_migrations("upgrade", "head")
+
+    def downgrade(self, revision: str) -> None:
+        """Take the schema back to ``revision``: for an older readinglist, and for tests of
+        upgrades."""
+        self._run_migrations("downgrade", revision)
+
+    def _run_migrations(self, direction: str, revision: str) -> None:
+        """Run Alembic in one transaction with foreign keys off. SQLite alters a table by
+        copying it and dropping the old one; with foreign keys on, that drop would cascade and
+        delete every note, author and tag of every paper. What the migration leaves pointing
+        to nothing is checked before it commits."""
         from alembic import command
         from alembic.config import Config
 
+        from readinglist.domain.values import LibraryError
+
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS))
-        with self.engine.begin() as connection:
-            config.attributes["connection"] = connection
-            command.upgrade(config, "head")
+        with self._writer.connect() as connection:
+            set_foreign_keys(connection, False)  # outside any transaction, or SQLite ignores it
+            try:
+                with connection.begin():
+                    config.attributes["connection"] = connection
+                    getattr(command, direction)(config, revision)
+                    orphans = orphan_rows(connection)
+                    if orphans:
+                        raise LibraryError(
+                            f"the schema {direction} to {revision} would leave "
+                            f"{len(orphans)} rows of {orphans[0].table} pointing to nothing; "
+                            "nothing was changed"
+                        )
+            finally:
+                set_foreign_keys(connection, True)
 
     @contextmanager
     def write(self) -> Iterator[Session]:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from contextlib import closing
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.pool import QueuePool
@@ -49,22 +52,121 @@ def create_sqlite_engine(path: Path) -> Engine:
     return engine
 
 
+def set_foreign_keys(connection, on: bool) -> None:
+    """Turn foreign-key enforcement on or off for one connection, which must not be inside a
+    transaction (SQLite silently ignores the pragma there)."""
+    raw = connection.connection.driver_connection
+    raw.execute(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+
+
 def writer_engine(engine: Engine) -> Engine:
     return engine.execution_options(sqlite_begin="IMMEDIATE")
 
 
+# What SQLite says when the file itself is broken, as opposed to a busy or missing file.
+_DAMAGE = ("file is not a database", "malformed", "disk image", "corrupt")
+
+
+def is_damage(error: BaseException) -> bool:
+    """True when an error from SQLite means the database file is damaged."""
+    return any(marker in str(error).lower() for marker in _DAMAGE)
+
+
+def copy_database(source: Path, target: Path, pages_per_step: int = 4096) -> None:
+    """Copy a live database with SQLite's online backup API: a consistent snapshot even while
+    other connections write, committed changes in the WAL included. ``target`` is created
+    readable by its owner only and must not exist yet."""
+    import os
+    import sqlite3
+
+    os.close(os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    try:
+        with (
+            closing(sqlite3.connect(source, timeout=BUSY_TIMEOUT_MS / 1000)) as origin,
+            closing(sqlite3.connect(target)) as copy,
+        ):
+            origin.backup(copy, pages=pages_per_step)
+            copy.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
+
+
+def _read_only(path: Path):
+    import sqlite3
+
+    return closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True))
+
+
+def restore_database(backup: Path, target: Path) -> None:
+    """Overwrite the database ``target`` with the content of ``backup``, through SQLite, so that
+    other programs holding ``target`` open see the restored content, never a torn file."""
+    import sqlite3
+
+    with (
+        _read_only(backup) as origin,
+        closing(sqlite3.connect(target, timeout=BUSY_TIMEOUT_MS / 1000)) as live,
+    ):
+        origin.backup(live)
+
+
+def file_problems(path: Path) -> list[str]:
+    """What ``PRAGMA integrity_check`` finds in a database file, opened read-only; a file that
+    is not a database at all is one problem."""
+    import sqlite3
+
+    try:
+        with _read_only(path) as connection:
+            rows = connection.execute("PRAGMA integrity_check").fetchall()
+    except sqlite3.DatabaseError as error:
+        return [str(error)]
+    return [row[0] for row in rows if row[0] != "ok"]
+
+
+def read_scalar(path: Path, sql: str) -> Any:
+    """One value from a database file opened read-only; None when it cannot be read."""
+    import sqlite3
+
+    try:
+        with _read_only(path) as connection:
+            return connection.execute(sql).fetchone()[0]
+    except sqlite3.DatabaseError:
+        return None
+
+
 def integrity_problems(connection) -> list[str]:
-    """What ``PRAGMA integrity_check`` and ``foreign_key_check`` find; empty when healthy."""
-    problems = [
-        row[0]
-        for row in connection.exec_driver_sql("PRAGMA integrity_check").fetchall()
-        if row[0] != "ok"
-    ]
-    for table, rowid, parent, _fk in connection.exec_driver_sql(
-        "PRAGMA foreign_key_check"
-    ).fetchall():
-        problems.append(f"{table} row {rowid} points to a missing {parent}")
-    return problems
+    """What ``PRAGMA integrity_check`` finds; empty when the file is sound."""
+    rows = connection.exec_driver_sql("PRAGMA integrity_check").fetchall()
+    return [row[0] for row in rows if row[0] != "ok"]
+
+
+@dataclass(frozen=True)
+class Orphan:
+    """A row whose ``column`` points to a ``parent`` row that is not there."""
+
+    table: str
+    row_id: int
+    parent: str
+
+
+def orphan_rows(connection) -> list[Orphan]:
+    """Rows pointing to missing parents (``PRAGMA foreign_key_check``): only a program that
+    wrote with foreign keys off, or a damaged file, leaves them."""
+    rows = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    return [Orphan(table, rowid, parent) for table, rowid, parent, _fk in rows]
+
+
+def delete_orphans(connection, orphans: list[Orphan]) -> None:
+    for orphan in orphans:
+        connection.exec_driver_sql(
+            f'DELETE FROM "{orphan.table}" WHERE rowid = ?', (orphan.row_id,)
+        )
+
+
+def rebuild_indexes(connection) -> None:
+    """Rebuild every index from its table: what fixes the usual damage integrity_check finds
+    (entries missing from an index, or left over in it)."""
+    connection.exec_driver_sql("REINDEX")
 
 
 class ChangeCounter:
