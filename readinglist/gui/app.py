@@ -6,9 +6,10 @@ import os
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
-from readinglist.domain.values import LibraryError
+from readinglist.domain.values import DamagedLibrary, LibraryError
 
 SELF_TEST_SECONDS = 60
 
@@ -92,23 +93,74 @@ def run(library_path: Path | None) -> int:
         print(f"readinglist: {reason}", file=sys.stderr)
         return 1
     from PySide6.QtCore import QSettings
-    from PySide6.QtWidgets import QMessageBox
 
     from readinglist.gui.main_window import MainWindow
-    from readinglist.services.library import Library
+    from readinglist.gui.single_instance import SingleInstance
+    from readinglist.services.location import default_library_folder
 
     app = application()
-    try:
-        library = Library.open(library_path, catch_up=False)
-    except LibraryError as error:
-        QMessageBox.critical(None, "readinglist", str(error))
+    folder = Path(library_path).expanduser() if library_path else default_library_folder()
+    instance = SingleInstance(folder)
+    if not instance.listen():
+        print("readinglist: already open on this library; brought its window forward")
+        return 0
+    library, restored = open_or_restore(library_path, _ask_to_restore)
+    if library is None:
         return 1
     window = MainWindow(library, QSettings())
+    instance.activated.connect(window.bring_forward)
     window.show()
+    if restored:
+        window.controller.rebuild_index()
     try:
         return app.exec()
     finally:
+        instance.close()
         library.close()
+
+
+def open_or_restore(library_path: Path | None, ask: Callable[[DamagedLibrary], bool]):
+    """The library, opened for the window; a damaged one is offered its newest sound backup
+    (``ask`` says whether to restore it; the damaged file is kept aside). Returns the library,
+    or None, and whether a backup was restored (its search index must then be rebuilt)."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from readinglist.services.backups import restore
+    from readinglist.services.library import Library
+
+    try:
+        return Library.open(library_path, catch_up=False), False
+    except DamagedLibrary as damaged:
+        if damaged.backup is None or not ask(damaged):
+            if damaged.backup is None:
+                QMessageBox.critical(None, "readinglist", str(damaged))
+            return None, False
+        try:
+            restore(damaged.path.parent, damaged.backup.name)
+            return Library.open(library_path, catch_up=False), True
+        except LibraryError as error:
+            QMessageBox.critical(None, "readinglist", str(error))
+            return None, False
+    except LibraryError as error:
+        QMessageBox.critical(None, "readinglist", str(error))
+        return None, False
+
+
+def _ask_to_restore(damaged: DamagedLibrary) -> bool:
+    from PySide6.QtWidgets import QMessageBox
+
+    box = QMessageBox(QMessageBox.Icon.Critical, "The library is damaged", str(damaged))
+    box.setInformativeText(
+        "Restore that backup? The damaged file is kept aside under another name, never "
+        "deleted; what was changed after the backup is in it."
+    )
+    when = f"{damaged.backup.created:%Y-%m-%d %H:%M}"
+    restore_button = box.addButton(
+        f"Restore the backup of {when}", QMessageBox.ButtonRole.AcceptRole
+    )
+    box.addButton("Quit", QMessageBox.ButtonRole.RejectRole)
+    box.exec()
+    return box.clickedButton() is restore_button
 
 
 def self_test(library_path: Path | None) -> int:

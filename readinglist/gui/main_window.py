@@ -4,6 +4,7 @@ in its own module, and every change goes through the controller."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QEvent, QEventLoop, QSettings, Qt, QTimer
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import (
 from readinglist.domain.changes import Changes
 from readinglist.domain.filters import Sort
 from readinglist.domain.values import LibraryError
+from readinglist.gui.backups_dialog import BackupsDialog, restore_work
 from readinglist.gui.controller import LibraryController
 from readinglist.gui.detail_pane import DetailPane
 from readinglist.gui.exporting import FORMATS, ExportFormat, bibtex_text, export_to
@@ -50,6 +52,8 @@ from readinglist.services.overview import LibraryCounts
 from readinglist.services.preview import ImportPreview
 
 WATCH_MS = 1000
+# How often to ask whether a periodic backup is due (it is made at most every N hours).
+BACKUP_CHECK_MS = 15 * 60 * 1000
 IMPORT_FILTER = "Bibliographies (*.bib *.bibtex *.ris *.txt *.json *.csl.json);;All files (*)"
 
 
@@ -82,6 +86,11 @@ class MainWindow(QMainWindow):
         self.reload()
         self.refresh_counts()
         self._catch_up_index()
+        self.brought_forward = 0  # times another start asked this window forward
+        self.periodic_backup()
+        self._backup_timer = QTimer(self, interval=BACKUP_CHECK_MS)
+        self._backup_timer.timeout.connect(self.periodic_backup)
+        self._backup_timer.start()
 
     # --- building ---------------------------------------------------------------------------
     def _build_parts(self) -> None:
@@ -200,6 +209,7 @@ class MainWindow(QMainWindow):
         )
         self.reindex_action = a("&Rebuild the search index", self.rebuild_index, None, "reindex")
         self.check_action = a("&Check the library", self.check_library, None, "check")
+        self.backups_action = a("&Backups…", self.show_backups, None, "backups")
         self.empty_trash_action = a("&Empty the Trash…", self.empty_trash, None, "trash")
         self.quit_action = a("&Quit", self.close, Keys.StandardKey.Quit)
         self.export_actions: dict[tuple[str, str], QAction] = {}
@@ -225,6 +235,8 @@ class MainWindow(QMainWindow):
             for fmt in FORMATS:
                 sub.addAction(self.export_actions[(scope, fmt.name)])
         self.export_menu = export
+        file.addSeparator()
+        file.addAction(self.backups_action)
         file.addSeparator()
         file.addAction(self.quit_action)
         edit = bar.addMenu("&Edit")
@@ -882,6 +894,49 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"Search index rebuilt: {count:,} papers", 8000)
 
         return self.controller.rebuild_index(done)
+
+    def bring_forward(self) -> None:
+        """Another start of readinglist on this library: show this window instead."""
+        self.setWindowState(self.windowState() & ~Qt.WindowState.WindowMinimized)
+        self.show()
+        self.raise_()
+        self.activateWindow()
+        self.brought_forward += 1
+
+    def show_backups(self) -> BackupsDialog:
+        self.backups_dialog = BackupsDialog(self)
+        self.backups_dialog.show()
+        return self.backups_dialog
+
+    def restore_backup(self, name: str, on_done: Callable[[], None] | None = None) -> None:
+        """Put a backup in place, on the serial writer (no edit can slip in between); then the
+        undo history no longer applies, and the index is rebuilt from the restored papers."""
+
+        def restored(_changes: Changes) -> None:
+            self.controller.undo_stack.clear()
+            report = self.last_restore
+            kept = report.safety_copy.name if report.safety_copy else "(nothing readable)"
+            self.statusBar().showMessage(
+                f"Restored the backup of {report.restored.created:%Y-%m-%d %H:%M}; "
+                f"the library as it was is kept as {kept}",
+                15000,
+            )
+            self.reload()
+            self.refresh_counts()
+            self.controller.rebuild_index()
+            if on_done is not None:
+                on_done()
+
+        self.controller.call(restore_work(self, name), restored)
+
+    def periodic_backup(self) -> None:
+        """The automatic backup, when one is due: on the writer thread, between edits."""
+
+        def work() -> Changes:
+            self.library.backup_if_due()
+            return Changes()
+
+        self.controller.call(work)
 
     def check_library(self, repair: bool = False) -> Job:
         def work(_job: Job):

@@ -37,6 +37,7 @@ ICONS = {
     "copy": "content-copy",
     "sample": "school-outline",
     "check": "database-check-outline",
+    "backups": "backup-restore",
     "reindex": "refresh",
     "cancel": "close-circle-outline",
     "edit": "pencil-outline",

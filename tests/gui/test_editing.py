@@ -97,6 +97,7 @@ def test_editing_a_note_saves_by_itself_and_undo_brings_it_back(qtbot, window, s
     qtbot.keyClicks(editor.source, "Read again before the seminar.")
     assert "Read again" in editor.preview.toPlainText()  # the preview follows as you type
     qtbot.waitUntil(lambda: "seminar" in sample_library.get(paper).notes[0].body, timeout=3000)
+    settle(qtbot, window)  # the saved edit's step reaches the undo stack after its commit
     assert window.controller.undo_stack.count() == 1  # all those keystrokes: one undo step
     window.undo_action.trigger()
     settle(qtbot, window)
