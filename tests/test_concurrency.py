@@ -5,8 +5,13 @@ import json
 import subprocess
 import sys
 import textwrap
+import time
 
+import pytest
+
+import readinglist.storage.sqlite
 from readinglist import open_library
+from readinglist.domain.values import LibraryBusy
 from tests.factories import draft
 
 WRITER = textwrap.dedent(
@@ -115,3 +120,50 @@ def test_rebuilding_the_index_while_others_write(library):
     with open_library(folder) as reopened:
         assert reopened.check().healthy
         assert reopened.search("tag:w0 OR tag:w1", limit=None).total == 20
+
+
+HOLDER = textwrap.dedent(
+    """
+    import sqlite3, sys, time
+
+    db = sqlite3.connect(sys.argv[1], isolation_level=None)
+    db.execute("BEGIN IMMEDIATE")  # the write lock, as a long import batch holds it
+    print("holding", flush=True)
+    time.sleep(float(sys.argv[2]))
+    db.execute("COMMIT")
+    """
+)
+
+
+def hold_write_lock(library, seconds: float) -> subprocess.Popen:
+    holder = start(HOLDER, library.folder / "library.sqlite3", seconds)
+    assert holder.stdout.readline().strip() == "holding"
+    return holder
+
+
+def test_a_write_waits_out_another_programs_long_write_instead_of_failing(tmp_path, monkeypatch):
+    # SQLite's own wait made short, so that the service's retries are what is tested
+    monkeypatch.setattr(readinglist.storage.sqlite, "BUSY_TIMEOUT_MS", 100)
+    with open_library(tmp_path / "lib") as library:
+        library.add_paper(draft("Waiting for the lock"))
+        holder = hold_write_lock(library, 2.0)
+        started = time.monotonic()
+        library.add_note(1, "saved once the other program was done")
+        waited = time.monotonic() - started
+        finish(holder)
+        assert waited > 1.0  # it did wait, through many busy timeouts
+        assert [n.body for n in library.get(1).notes] == ["saved once the other program was done"]
+
+
+def test_a_write_that_cannot_get_its_turn_says_so_and_changes_nothing(tmp_path, monkeypatch):
+    monkeypatch.setattr(readinglist.storage.sqlite, "BUSY_TIMEOUT_MS", 100)
+    with open_library(tmp_path / "lib") as library:
+        library.add_paper(draft("Waiting for the lock"))
+        library.database.patience = 0.5
+        holder = hold_write_lock(library, 3.0)
+        with pytest.raises(LibraryBusy, match="another program is writing"):
+            library.rate(1, 4)
+        finish(holder)
+        assert library.get(1).rating == 0
+        library.rate(1, 4)  # and once the other program is done, it works
+        assert library.get(1).rating == 4

@@ -84,6 +84,10 @@ class DamagedLibrary(LibraryError):
         self.backup = backup
 
 
+class LibraryBusy(LibraryError):
+    """Another program held the library's write lock for longer than a write would wait."""
+
+
 class InvalidValue(LibraryError):
     pass
 

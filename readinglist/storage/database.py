@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,6 +14,7 @@ from readinglist.storage.sqlite import (
     ChangeCounter,
     create_private_file,
     create_sqlite_engine,
+    is_busy,
     orphan_rows,
     set_foreign_keys,
     writer_engine,
@@ -104,15 +106,52 @@ class Database:
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """One unit of work: everything inside commits together or not at all."""
-        with Session(self._writer, expire_on_commit=False) as session, session.begin():
-            yield session
+        """One unit of work: everything inside commits together or not at all.
+
+        The write lock is taken before the work starts, and while another program holds it
+        the work waits its turn (SQLite's busy timeout, then retries, up to ``patience``
+        seconds): a user never sees "database is locked" because a CLI import was running."""
+        with Session(self._writer, expire_on_commit=False) as session:
+            self._take_write_lock(session)
+            try:
+                yield session
+            except BaseException:
+                session.rollback()
+                raise
+            session.commit()
+
+    # How long a write waits for another program's write lock before giving up.
+    patience = 300.0
+
+    def _take_write_lock(self, session: Session) -> None:
+        from sqlalchemy.exc import OperationalError
+
+        from readinglist.domain.values import LibraryBusy
+
+        deadline = time.monotonic() + self.patience
+        delay = 0.05
+        while True:
+            try:
+                session.begin()
+                session.connection()  # BEGIN IMMEDIATE: waits up to the busy timeout
+                return
+            except OperationalError as error:
+                if not is_busy(error.orig):
+                    raise
+                session.rollback()
+                if time.monotonic() + delay > deadline:
+                    raise LibraryBusy(
+                        f"the library {self.path} has been busy for {self.patience:.0f} s "
+                        "(another program is writing to it); nothing was changed, try again"
+                    ) from None
+                time.sleep(delay)
+                delay = min(delay * 2, 1.0)
 
     @contextmanager
     def trial(self) -> Iterator[Session]:
         """Like ``write``, but everything is rolled back at the end: for dry runs."""
         with Session(self._writer, expire_on_commit=False) as session:
-            session.begin()
+            self._take_write_lock(session)
             try:
                 yield session
             finally:

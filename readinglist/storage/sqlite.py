@@ -72,6 +72,12 @@ def is_damage(error: BaseException) -> bool:
     return any(marker in str(error).lower() for marker in _DAMAGE)
 
 
+def is_busy(error: BaseException) -> bool:
+    """True when SQLite gave up waiting for another connection's lock."""
+    text = str(error).lower()
+    return "database is locked" in text or "database is busy" in text
+
+
 def copy_database(source: Path, target: Path, pages_per_step: int = 4096) -> None:
     """Copy a live database with SQLite's online backup API: a consistent snapshot even while
     other connections write, committed changes in the WAL included. ``target`` is created
