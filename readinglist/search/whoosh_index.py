@@ -169,6 +169,7 @@ class WhooshIndex:
             shutil.rmtree(old, ignore_errors=True)
             self._storage = FileStorage(str(self.folder), supports_mmap=False)
             self._index = self._storage.open_index(INDEX_NAME)
+            self.created = False  # whole again: nothing left to rebuild
         if progress is not None:
             progress(done, total)
 

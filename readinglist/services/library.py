@@ -107,7 +107,8 @@ class Library:
             good = backups.newest_good()
             hint = (
                 f" The newest backup that passes an integrity check is {good.name} "
-                f"({good.created:%Y-%m-%d %H:%M}, {good.papers()} papers)."
+                f"({good.created:%Y-%m-%d %H:%M}, {good.papers()} papers); restoring it keeps "
+                "the damaged file aside."
                 if good
                 else " No backup of it passes an integrity check."
             )

@@ -4,6 +4,7 @@ window per library."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -120,3 +121,27 @@ def test_a_second_readinglist_process_leaves_the_library_to_the_open_window(tmp_
     finally:
         first.terminate()
         first.communicate(timeout=20)
+
+
+def test_a_lost_search_index_is_rebuilt_in_the_background_while_the_window_works(
+    qtbot, open_window, tmp_path
+):
+    from readinglist import open_library
+    from readinglist.services.library import Library
+
+    folder = tmp_path / "lib"
+    with open_library(folder) as library:
+        library.open_sample()
+    shutil.rmtree(folder / "index")
+    library = Library.open(folder, catch_up=False)  # as the window opens it: at once
+    try:
+        assert library.needs_rebuild()
+        window = open_window(library)  # waits until the background jobs are done
+        assert window.model.rowCount() == 34
+        assert not library.needs_rebuild()
+        window.search.set_text("attention")
+        settle(qtbot, window)
+        assert 0 < window.model.rowCount() < 34
+        window.close()
+    finally:
+        library.close()
