@@ -146,11 +146,15 @@ def test_opening_an_up_to_date_library_does_not_run_alembic(tmp_path):
     assert done.stdout.strip() == "False", done.stderr
 
 
-def test_foreign_keys_and_wal_are_on(tmp_path):
+def test_foreign_keys_wal_and_a_busy_timeout_are_on(tmp_path):
     database = Database.open(tmp_path)
     with database.engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
+    # and once a schema upgrade is done, foreign keys are back on for the writer too
+    with database.write() as session:
+        assert session.connection().exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     database.close()
 
 

@@ -151,6 +151,14 @@ class Child:
         self.lines += out.split()
 
 
+def interrupt(work: str, folder: Path, rng: random.Random, reports: range) -> Child:
+    """Start ``work`` and kill it just after a random one of its ``reports``."""
+    child = Child(work, folder)
+    child.read_until(rng.choice(reports))
+    child.kill(rng)
+    return child
+
+
 def children_of(pid: int) -> list[int]:
     found = []
     for stat in Path("/proc").glob("[0-9]*/stat"):
@@ -250,9 +258,7 @@ def test_notes_committed_before_a_kill_are_all_there(crashed_library):
     folder, expected, _ = crashed_library
     rng = random.Random(SEED + 1)
     for _attempt in range(3):
-        child = Child("edit", folder)
-        child.read_until(rng.randint(2, 40))
-        child.kill(rng)
+        child = interrupt("edit", folder, rng, reports=range(2, 41))
         committed = [int(line.split()[1]) for line in child.lines if line.startswith("note ")]
         assert database_problems(folder) == []
         with open_library(folder) as library:
@@ -269,9 +275,7 @@ def test_a_tag_rename_killed_midway_is_all_or_nothing(crashed_library):
         library.tag(tagged, add=["topic-a"])
     rng = random.Random(SEED + 2)
     for _attempt in range(3):
-        child = Child("rename", folder)
-        child.read_until(rng.randint(1, 4))
-        child.kill(rng)
+        interrupt("rename", folder, rng, reports=range(1, 5))
         assert database_problems(folder) == []
         with open_library(folder) as library:
             names = {tag.name: tag.count for tag in library.tags() if tag.name.startswith("topic")}
@@ -285,7 +289,5 @@ def test_a_reindex_killed_midway_is_caught_up_on_the_next_start(crashed_library)
     folder, expected, _ = crashed_library
     rng = random.Random(SEED + 3)
     for _attempt in range(3):
-        child = Child("reindex", folder)
-        child.read_until(rng.randint(2, 14))
-        child.kill(rng)
+        interrupt("reindex", folder, rng, reports=range(2, 15))
         assert_whole(folder, expected)

@@ -75,7 +75,7 @@ def looks_like_backup(text: str) -> bool:
 def restore_backup(ctx: LibraryContext, which: str) -> None:
     """Put back a backup (its number in 'readinglist backups', its name or a path); what the
     library holds now is backed up first, a damaged database kept aside."""
-    from readinglist.cli.papers import _progress_bar
+    from readinglist.cli.maintenance import reindex_with_progress
     from readinglist.services.backups import restore as restore_backup
     from readinglist.services.library import Library
 
@@ -86,13 +86,7 @@ def restore_backup(ctx: LibraryContext, which: str) -> None:
     if report.set_aside is not None:
         click.echo(f"the damaged database was kept as {report.set_aside}")
     with Library.open(ctx.folder(), catch_up=False) as library:
-        bar = _progress_bar(True)
-        if bar is None:
-            count = library.reindex()
-        else:
-            with bar:
-                task = bar.add_task("indexing", total=None)
-                count = library.reindex(lambda d, t: bar.update(task, completed=d, total=t))
+        count = reindex_with_progress(library)
     made = report.restored
     click.echo(f"restored {made.name} ({made.created:%Y-%m-%d %H:%M}): {count} papers")
 

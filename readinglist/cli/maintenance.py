@@ -91,14 +91,16 @@ def _findings(report: CheckReport, repaired: bool) -> list[str]:
 @pass_library
 def reindex(ctx: LibraryContext):
     """Rebuild the search index from the database."""
+    click.echo(f"indexed {reindex_with_progress(ctx.library())} papers")
+
+
+def reindex_with_progress(library) -> int:
+    """Rebuild the index, with a progress bar on a terminal; returns the papers indexed."""
     from readinglist.cli.papers import _progress_bar
 
-    library = ctx.library()
     bar = _progress_bar(True)
     if bar is None:
-        count = library.reindex()
-    else:
-        with bar:
-            task = bar.add_task("indexing", total=None)
-            count = library.reindex(lambda d, t: bar.update(task, completed=d, total=t))
-    click.echo(f"indexed {count} papers")
+        return library.reindex()
+    with bar:
+        task = bar.add_task("indexing", total=None)
+        return library.reindex(lambda d, t: bar.update(task, completed=d, total=t))

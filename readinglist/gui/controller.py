@@ -8,6 +8,7 @@ search index is fed here too, a moment after the last edit, so a click never wai
 
 from __future__ import annotations
 
+import logging
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence, Sized
 from typing import Any
@@ -21,6 +22,7 @@ from readinglist.domain.views import PaperView
 from readinglist.gui.jobs import Job
 from readinglist.services.library import Library
 
+log = logging.getLogger(__name__)
 INDEX_DELAY_MS = 300
 INDEX_BATCH = 2_000
 NOTE_MERGE = 1  # QUndoCommand.id() of note edits, which merge while the user types
@@ -81,6 +83,7 @@ class LibraryController(QObject):
         self.library = library
         library.index_after_write = False
         self.undo_stack = QUndoStack(self)
+        self._closing = False
         self.jobs: list[Job] = []
         self._writes: deque[tuple[Operation, Callable | None, Callable | None]] = deque()
         self._writer: Job | None = None
@@ -172,6 +175,8 @@ class LibraryController(QObject):
         their progress in the status bar (by default, those that can be cancelled)."""
         job = Job(title, work, self, cancellable)
         job.shown = cancellable if shown is None else shown
+        if self._closing:
+            return job  # the window is gone: nothing new starts (see shut_down)
         self.jobs.append(job)
         if on_success is not None:
             job.succeeded.connect(on_success)
@@ -191,6 +196,20 @@ class LibraryController(QObject):
         for job in self.jobs:
             if job.cancellable or job is self._index_job:
                 job.cancel()
+
+    def shut_down(self) -> None:
+        """The window is closing. Stop what can stop, wait for the rest, then save the edits
+        still queued here and now (there is no later); start nothing new after this."""
+        self._closing = True
+        self._index_timer.stop()
+        self.cancel_jobs()
+        self.wait_for_jobs()
+        while self._writes:
+            operation, _on_done, _on_failure = self._writes.popleft()
+            try:
+                operation()
+            except Exception as error:  # the library refuses the edit: say why, in the log
+                log.warning("an edit could not be saved while closing: %s", error)
 
     def wait_for_jobs(self, milliseconds: int = 60_000) -> None:
         for job in list(self.jobs):

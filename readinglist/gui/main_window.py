@@ -423,8 +423,8 @@ class MainWindow(QMainWindow):
         self.save_layout()
         # Finish the edit being saved; stop the rest. Whatever the index has not taken yet
         # stays queued in the database and is caught up in the background next time.
-        self.controller.cancel_jobs()
-        self.controller.wait_for_jobs()
+        self._backup_timer.stop()
+        self.controller.shut_down()
         self._watch_timer.stop()
         self._counter.close()
         super().closeEvent(event)

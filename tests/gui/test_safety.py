@@ -7,7 +7,6 @@ import os
 import shutil
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -82,20 +81,33 @@ def test_a_damaged_library_at_start_is_offered_its_newest_sound_backup(qtbot, li
         reopened.close()
 
 
+ASK = """
+import sys
+from pathlib import Path
+from PySide6.QtCore import QCoreApplication
+from readinglist.gui.single_instance import SingleInstance
+
+app = QCoreApplication([])
+print(SingleInstance(Path(sys.argv[1])).ask_running_window(10_000))
+"""
+
+
 def test_a_second_start_on_the_same_library_brings_the_first_window_forward(
     qtbot, window, tmp_path
 ):
     first = SingleInstance(window.library.folder)
     assert first.listen()
     first.activated.connect(window.bring_forward)
-    answers: list[bool] = []
-    asking = threading.Thread(
-        target=lambda: answers.append(SingleInstance(window.library.folder).ask_running_window())
+    second = subprocess.Popen(  # another start of readinglist, as a user makes it
+        [sys.executable, "-c", ASK, str(window.library.folder)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
-    asking.start()
-    qtbot.waitUntil(lambda: window.brought_forward == 1, timeout=10_000)
-    asking.join(10)
-    assert answers == [True]
+    qtbot.waitUntil(lambda: window.brought_forward == 1, timeout=20_000)
+    qtbot.waitUntil(lambda: second.poll() is not None, timeout=20_000)  # answered, it leaves
+    out, err = second.communicate()
+    assert out.strip() == "True", err
     other = SingleInstance(tmp_path / "another library")
     assert other.name != first.name and not other.ask_running_window(200)
     first.close()
