@@ -5,15 +5,18 @@ import os
 import shutil
 import sqlite3
 import stat
+import subprocess
+import sys
 import time
 from contextlib import closing
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from readinglist import open_library
 from readinglist.cli.main import cli
-from readinglist.domain.values import DamagedLibrary, LibraryError
+from readinglist.domain.values import DamagedLibrary, LibraryBusy, LibraryError
 from readinglist.services.backups import Backups, restore
 from readinglist.storage.database import HEAD_REVISION, Database
 from tests.factories import draft
@@ -233,3 +236,138 @@ def test_backups_from_the_command_line(tmp_path):
     assert "the library as it was is backed up" in run("restore", "--backup", "2")
     assert "papers: 1" in run("stats")
     run("restore", "--backup", "99", ok=False)
+
+
+WRITER = """
+import sys
+from readinglist import open_library
+
+with open_library(sys.argv[1]) as library:
+    for step in range(int(sys.argv[2])):
+        library.add_note(1, f"written meanwhile {step}")
+        print(step, flush=True)
+"""
+FIXTURES = Path(__file__).parent / "fixtures" / "schemas"
+
+
+def test_a_restore_never_loses_what_another_program_commits_meanwhile(noted):
+    made = noted.backup()
+    writer = subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(noted.folder), "400"], stdout=subprocess.PIPE, text=True
+    )
+    assert writer.stdout.readline()  # writing has begun
+    report = restore(noted.folder, made.name)
+    out, _ = writer.communicate(timeout=120)
+    committed = {f"written meanwhile {line}" for line in ["0", *out.split()]}
+    with closing(sqlite3.connect(report.safety_copy.path)) as copy:
+        before = {body for (body,) in copy.execute("SELECT body FROM note")}
+    after = set(notes_of(noted, 1))
+    assert committed <= before | after  # each in the copy of the present, or restored onto
+
+
+def test_a_busy_library_is_called_busy_never_damaged(library, monkeypatch):
+    import readinglist.storage.sqlite
+
+    monkeypatch.setattr(readinglist.storage.sqlite, "BUSY_TIMEOUT_MS", 100)
+    library.add_paper(draft("Held by another program"))
+    folder = library.folder
+    library.close()
+    holder = subprocess.Popen(
+        [sys.executable, "-c", EXCLUSIVE, str(folder / "library.sqlite3")],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout.readline().strip() == "holding"
+    try:
+        with pytest.raises(LibraryBusy, match="busy"):
+            open_library(folder)
+    finally:
+        holder.communicate(timeout=30)
+    with open_library(folder) as reopened:
+        assert reopened.count() == 1 and not list(folder.glob("library.damaged-*"))
+
+
+EXCLUSIVE = """
+import sqlite3, sys, time
+db = sqlite3.connect(sys.argv[1], isolation_level=None)
+db.execute("PRAGMA locking_mode=EXCLUSIVE")
+db.execute("BEGIN EXCLUSIVE")
+print("holding", flush=True)
+time.sleep(2)
+db.execute("COMMIT")
+"""
+
+
+def test_restoring_a_backup_of_an_older_schema_upgrades_it_in_the_open_library(noted, tmp_path):
+    old = tmp_path / "old-backup.sqlite3"
+    shutil.copy(FIXTURES / "0002_saved_searches" / "library.sqlite3", old)
+    restore(noted.folder, old)
+    assert noted.database.schema_revision() == HEAD_REVISION
+    noted.add_paper(draft("Added right after the restore"))  # the open library can write
+    noted.reindex()
+    assert noted.check().healthy
+    assert noted.search("restore").total == 1
+
+
+def test_rows_pointing_to_nothing_before_an_upgrade_do_not_block_it(tmp_path):
+    folder = tmp_path / "lib"
+    folder.mkdir()
+    shutil.copy(FIXTURES / "0002_saved_searches" / "library.sqlite3", folder / "library.sqlite3")
+    with closing(sqlite3.connect(folder / "library.sqlite3")) as db, db:
+        db.execute(
+            "INSERT INTO note (paper_id, body, created_at, updated_at) "
+            "VALUES (9999, 'a note whose paper was lost', '2020-01-01', '2020-01-01')"
+        )
+    with open_library(folder) as library:
+        assert library.database.schema_revision() == HEAD_REVISION
+        assert library.check().orphans_by_table() == {"note": 1}
+        assert library.check(repair=True).healthy
+
+
+def test_no_schema_upgrade_without_its_backup(tmp_path, monkeypatch):
+    import readinglist.services.backups
+
+    folder = tmp_path / "lib"
+    folder.mkdir()
+    shutil.copy(FIXTURES / "0002_saved_searches" / "library.sqlite3", folder / "library.sqlite3")
+
+    def disk_full(source, target, pages_per_step=4096):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(readinglist.services.backups, "copy_database", disk_full)
+    with pytest.raises(LibraryError, match="before upgrading its schema"):
+        open_library(folder)
+    with closing(sqlite3.connect(folder / "library.sqlite3")) as db:
+        revision = db.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+    assert revision == "0002_saved_searches"  # untouched
+
+
+def test_a_run_of_bulk_operations_never_pushes_out_the_last_periodic_backup(noted):
+    noted.backups.set_policy(keep=2)
+    assert noted.backup_if_due().reason == "automatic"
+    for number in range(4):
+        noted.add_paper(draft(f"Yet another paper {number}"))
+        noted.empty_trash()
+    assert [b.reason for b in noted.backups.all()] == [
+        "before-empty-trash",
+        "before-empty-trash",
+        "automatic",
+    ]
+
+
+def test_a_periodic_backup_finds_damage_deep_in_the_file_and_keeps_no_bad_copy(noted):
+    sound = noted.backup()
+    with closing(sqlite3.connect(noted.folder / "library.sqlite3")) as db:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        root = db.execute(
+            "SELECT rootpage FROM sqlite_master WHERE name = 'ix_paper_title_norm'"
+        ).fetchone()[0]
+    with open(noted.folder / "library.sqlite3", "r+b") as file:
+        file.seek((root - 1) * 4096 + 3)
+        file.write(b"\x00\x00")
+    noted.rate(2, 3)  # something changed since the last backup
+    with pytest.raises(DamagedLibrary, match="damaged") as caught:
+        noted.backup_if_due()
+    assert caught.value.backup.path == sound.path
+    assert [b.path for b in noted.backups.all()] == [sound.path]
+    assert noted.quick_check()  # and the window's check at start finds it too

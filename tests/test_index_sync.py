@@ -126,3 +126,31 @@ def test_reindex_rebuilds_everything(library, three_papers):
     assert library.reindex() == 3
     assert library.search("transformer").total == 1
     assert library.check().healthy
+
+
+DYING_WORKER = """
+import os, sys
+import readinglist.search.whoosh_workers as workers
+from readinglist.search.index import SearchDoc
+from readinglist.search.whoosh_index import WhooshIndex
+from readinglist.search.whoosh_workers import IndexWorkerFailed
+
+workers._die_with = lambda parent: os._exit(3)  # each helper dies as it starts
+index = WhooshIndex(__import__("pathlib").Path(sys.argv[1]))
+docs = [SearchDoc(id=n, version=1, title=f"paper {n}") for n in range(3000)]
+try:
+    index.update(docs)
+except IndexWorkerFailed as error:
+    print("failed:", error)
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="parallel indexing: Linux")
+def test_an_indexing_helper_that_dies_is_an_error_never_a_hang(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-c", DYING_WORKER, str(tmp_path / "index")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert "failed: an indexing helper process ended with exit code 3" in done.stdout, done.stderr

@@ -58,7 +58,7 @@ def backups(
     for number, made in enumerate(found, start=1):
         papers = made.papers()
         line = (
-            f"{number:>3}  {made.created:%Y-%m-%d %H:%M:%S}  {made.reason:<24} "
+            f"{number:>3}  {made.local_time:%Y-%m-%d %H:%M:%S}  {made.reason:<24} "
             f"{_size(made.size):>9}  {'?' if papers is None else papers} papers"
         )
         if verify:
@@ -88,7 +88,7 @@ def restore_backup(ctx: LibraryContext, which: str) -> None:
     with Library.open(ctx.folder(), catch_up=False) as library:
         count = reindex_with_progress(library)
     made = report.restored
-    click.echo(f"restored {made.name} ({made.created:%Y-%m-%d %H:%M}): {count} papers")
+    click.echo(f"restored {made.name} ({made.local_time:%Y-%m-%d %H:%M}): {count} papers")
 
 
 def _size(size: int) -> str:

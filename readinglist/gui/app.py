@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import sys
 import tempfile
 import time
@@ -138,8 +139,8 @@ def open_or_restore(library_path: Path | None, ask: Callable[[DamagedLibrary], b
         try:
             restore(damaged.path.parent, damaged.backup.name)
             return Library.open(library_path, catch_up=False), True
-        except LibraryError as error:
-            QMessageBox.critical(None, "readinglist", str(error))
+        except (LibraryError, OSError, sqlite3.Error) as error:
+            QMessageBox.critical(None, "readinglist", f"The backup could not be restored: {error}")
             return None, False
     except LibraryError as error:
         QMessageBox.critical(None, "readinglist", str(error))
@@ -154,7 +155,7 @@ def _ask_to_restore(damaged: DamagedLibrary) -> bool:
         "Restore that backup? The damaged file is kept aside under another name, never "
         "deleted; what was changed after the backup is in it."
     )
-    when = f"{damaged.backup.created:%Y-%m-%d %H:%M}"
+    when = f"{damaged.backup.local_time:%Y-%m-%d %H:%M}"
     restore_button = box.addButton(
         f"Restore the backup of {when}", QMessageBox.ButtonRole.AcceptRole
     )

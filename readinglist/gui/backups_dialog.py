@@ -91,6 +91,8 @@ class BackupsDialog(QDialog):
         self.every = QDoubleSpinBox(self, minimum=0.5, maximum=24 * 30, value=policy.every_hours)
         self.every.setDecimals(1)
         self.every.setSuffix(" h")
+        for box in (self.keep, self.every):  # applied when done typing, not per keystroke
+            box.setKeyboardTracking(False)
         for widget in (QLabel("Keep", self), self.keep):
             keep_row.addWidget(widget)
         keep_row.addWidget(QLabel("automatic backups; make one every", self))
@@ -130,7 +132,7 @@ class BackupsDialog(QDialog):
         self.model.removeRows(0, self.model.rowCount())
         for backup, papers in rows:
             cells = [
-                f"{backup.created:%Y-%m-%d  %H:%M}",
+                f"{backup.local_time:%Y-%m-%d  %H:%M}",
                 describe(backup.reason),
                 "unreadable" if papers is None else f"{papers:,}",
                 f"{backup.size / 1e6:,.1f} MB",
@@ -150,13 +152,18 @@ class BackupsDialog(QDialog):
 
     # --- actions ----------------------------------------------------------------------------
     def back_up_now(self) -> None:
-        def work() -> Changes:
-            made = self.window_.library.backup()
-            self.status.setText(f"Backed up to {made.name}")
+        made = []
+
+        def work() -> Changes:  # on the writer thread: no widget is touched here
+            made.append(self.window_.library.backup())
             return Changes()
 
+        def done(_changes: Changes) -> None:
+            self.status.setText(f"Backed up to {made[0].name}")
+            self.refresh()
+
         self.status.setText("Backing up…")
-        self.window_.controller.call(work, lambda _changes: self.refresh())
+        self.window_.controller.call(work, done)
 
     def restore_selected(self, confirm: bool = True) -> None:
         backup = self.selected()
@@ -166,7 +173,7 @@ class BackupsDialog(QDialog):
             answer = QMessageBox.question(
                 self,
                 "Restore a backup",
-                f"Put the library back as it was on {backup.created:%Y-%m-%d at %H:%M}?\n\n"
+                f"Put the library back as it was on {backup.local_time:%Y-%m-%d at %H:%M}?\n\n"
                 "What it holds now is backed up first, so you can come back to it. The undo "
                 "history is cleared and the search index rebuilt.",
             )
@@ -175,8 +182,23 @@ class BackupsDialog(QDialog):
         self.window_.restore_backup(backup.name, on_done=self.refresh)
 
     def _policy_changed(self) -> None:
-        self.backups.set_policy(self.keep.value(), self.every.value())
+        keep = self.keep.value()
+        automatic = [b for b in self.backups.all() if b.automatic]
+        if len(automatic) > keep and not self._confirm_pruning(len(automatic) - keep):
+            self.keep.blockSignals(True)
+            self.keep.setValue(self.backups.policy().keep)
+            self.keep.blockSignals(False)
+            return
+        self.backups.set_policy(keep, self.every.value())
         self.refresh()
+
+    def _confirm_pruning(self, count: int) -> bool:
+        answer = QMessageBox.question(
+            self,
+            "Keep fewer backups",
+            f"Keeping fewer deletes the {count} oldest automatic backups now. Go on?",
+        )
+        return answer == QMessageBox.StandardButton.Yes
 
     def _show_folder(self) -> None:
         self.backups.folder.mkdir(mode=0o700, exist_ok=True)

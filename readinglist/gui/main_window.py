@@ -87,6 +87,7 @@ class MainWindow(QMainWindow):
         self.refresh_counts()
         self._catch_up_index()
         self.brought_forward = 0  # times another start asked this window forward
+        self._check_file()
         self.periodic_backup()
         self._backup_timer = QTimer(self, interval=BACKUP_CHECK_MS)
         self._backup_timer.timeout.connect(self.periodic_backup)
@@ -917,7 +918,7 @@ class MainWindow(QMainWindow):
             report = self.last_restore
             kept = report.safety_copy.name if report.safety_copy else "(nothing readable)"
             self.statusBar().showMessage(
-                f"Restored the backup of {report.restored.created:%Y-%m-%d %H:%M}; "
+                f"Restored the backup of {report.restored.local_time:%Y-%m-%d %H:%M}; "
                 f"the library as it was is kept as {kept}",
                 15000,
             )
@@ -928,6 +929,22 @@ class MainWindow(QMainWindow):
                 on_done()
 
         self.controller.call(restore_work(self, name), restored)
+
+    def _check_file(self) -> Job:
+        """Damage that opening cannot see (a bad page deep in the file) is looked for in the
+        background once the window is open, and said at once."""
+
+        def found(problems: list[str]) -> None:
+            self.file_problems = problems
+            if problems:
+                self.show_error(
+                    f"The library file is damaged ({problems[0]}). Library ▸ Check can "
+                    "repair it; File ▸ Backups can restore a backup."
+                )
+
+        return self.controller.run_job(
+            "Checking the library file", lambda _job: self.library.quick_check(), found, False
+        )
 
     def periodic_backup(self) -> None:
         """The automatic backup, when one is due: on the writer thread, between edits."""

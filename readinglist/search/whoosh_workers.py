@@ -13,6 +13,7 @@ import ctypes
 import os
 import signal
 import sys
+from queue import Full
 
 import readinglist.search.whoosh_quiet  # noqa: F401  (must precede the whoosh imports)
 
@@ -44,14 +45,48 @@ class _MortalTask(SubWriterTask):
         super().run()
 
 
+class IndexWorkerFailed(RuntimeError):
+    """A helper process of the index writer died: its part of the batch is not indexed."""
+
+
+class _WatchedQueue:
+    """The job queue as the writer hands out jobs: instead of waiting forever on a full queue
+    that a dead worker no longer empties, it notices the death and raises."""
+
+    def __init__(self, queue, tasks: list) -> None:
+        self.queue = queue
+        self._tasks = tasks
+
+    def put(self, item) -> None:
+        while True:
+            try:
+                self.queue.put(item, timeout=1.0)
+                return
+            except Full:
+                _check_alive(self._tasks)
+
+
+def _check_alive(tasks: list) -> None:
+    dead = [task for task in tasks if task.exitcode not in (None, 0)]
+    if dead:
+        raise IndexWorkerFailed(
+            f"an indexing helper process ended with exit code {dead[0].exitcode}"
+        )
+
+
 class MortalMpWriter(MpWriter):
-    """Whoosh's MpWriter whose sub-writers are killed along with this process."""
+    """Whoosh's MpWriter whose sub-writers are killed along with this process, and whose own
+    process notices when one of them dies instead of waiting for it forever."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.jobqueue = _WatchedQueue(self.jobqueue, self.tasks)
 
     def _new_task(self):
         task = _MortalTask(
             self.storage,
             self.indexname,
-            self.jobqueue,
+            self.jobqueue.queue,
             self.resultqueue,
             self.subargs,
             self.multisegment,
@@ -59,3 +94,9 @@ class MortalMpWriter(MpWriter):
         self.tasks.append(task)
         task.start()
         return task
+
+    def commit(self, *args, **kwargs) -> None:
+        super().commit(*args, **kwargs)
+        # Whoosh commits without the results of a worker that died; the caller's queue of
+        # changes is kept on this error, so those papers are indexed again next time.
+        _check_alive(self.tasks)

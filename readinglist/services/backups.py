@@ -13,22 +13,35 @@ import json
 import logging
 import os
 import re
+import shutil
+import sqlite3
 import time
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
-from readinglist.domain.values import InvalidValue, LibraryError
+from readinglist.domain.values import DamagedLibrary, InvalidValue, LibraryError
 from readinglist.storage.database import DATABASE_FILE
-from readinglist.storage.sqlite import copy_database, file_problems, read_scalar, restore_database
+from readinglist.storage.sqlite import (
+    copy_database,
+    file_problems,
+    is_damage,
+    read_scalar,
+    restore_database,
+)
 
 log = logging.getLogger(__name__)
 
 BACKUP_FOLDER = "backups"
 POLICY_FILE = "policy.json"
-# Made because a user asked, or to keep what was there before a restore: never pruned.
+# Made because a user asked, to keep what was there before a restore, or the schema before an
+# upgrade: never pruned.
 KEPT_REASONS = frozenset({"manual", "before-restore"})
-_NAME = re.compile(r"^library-(\d{8}-\d{6})(?:-(\d+))?-([a-z0-9-]+)\.sqlite3$")
+KEPT_PREFIX = "before-upgrade"
+PERIODIC = "automatic"
+# Named by the time in UTC (the hour that repeats when clocks go back cannot reorder them);
+# shown in local time.
+_NAME = re.compile(r"^library-(\d{8}-\d{6})Z(?:-(\d+))?-([a-z0-9-]+)\.sqlite3$")
 _STAMP = "%Y%m%d-%H%M%S"
 
 
@@ -64,21 +77,25 @@ class Backup:
 
     @property
     def automatic(self) -> bool:
-        return self.reason not in KEPT_REASONS
+        return self.reason not in KEPT_REASONS and not self.reason.startswith(KEPT_PREFIX)
+
+    @property
+    def local_time(self) -> datetime:
+        return self.created.astimezone()
 
     def papers(self) -> int | None:
         """Papers outside the Trash in this backup; None when it cannot be read."""
         return read_scalar(self.path, "SELECT count(*) FROM paper WHERE deleted_at IS NULL")
 
-    def problems(self) -> list[str]:
+    def problems(self, quick: bool = False) -> list[str]:
         """What an integrity check of the backup finds (empty: it can be restored)."""
-        return file_problems(self.path)
+        return file_problems(self.path, quick)
 
     def to_json(self) -> dict:
         return {
             "name": self.name,
             "path": str(self.path),
-            "created": self.created.isoformat(timespec="seconds"),
+            "created": self.local_time.isoformat(timespec="seconds"),
             "reason": self.reason,
             "size": self.size,
             "automatic": self.automatic,
@@ -137,7 +154,7 @@ class Backups:
                 info = path.stat()
             except OSError:
                 continue  # pruned by another program meanwhile
-            created = datetime.strptime(match[1], _STAMP)
+            created = datetime.strptime(match[1], _STAMP).replace(tzinfo=UTC)
             backup = Backup(path, created, match[3], info.st_size)
             # several in one second: the order they were written in
             found.append((created, info.st_mtime_ns, int(match[2] or 0), backup))
@@ -155,7 +172,8 @@ class Backups:
                 return backup
         path = Path(text).expanduser()
         if path.is_file():  # a copy kept elsewhere
-            return Backup(path, datetime.fromtimestamp(path.stat().st_mtime), "external", 0)
+            created = datetime.fromtimestamp(path.stat().st_mtime, UTC)
+            return Backup(path, created, "external", path.stat().st_size)
         raise BackupNotFound(
             f"no backup {text!r} in {self.folder}; 'readinglist backups' lists them"
         )
@@ -169,14 +187,19 @@ class Backups:
         return None
 
     # --- making and pruning ------------------------------------------------------------------
-    def make(self, reason: str = "manual") -> Backup:
-        """Copy the database now (a few hundred MB a second) and prune old automatic ones."""
+    def make(self, reason: str = "manual", verify: bool = False) -> Backup:
+        """Copy the database now (a few hundred MB a second) and prune old automatic ones.
+        ``verify`` runs an integrity check on the copy (not on the library, which stays free
+        for writers): a copy that fails it is deleted and DamagedLibrary raised, because the
+        library it came from is damaged."""
         reason = re.sub(r"[^a-z0-9]+", "-", reason.lower()).strip("-") or "manual"
         self._ensure_folder()
-        stamp = datetime.now().strftime(_STAMP)
+        started = time.time()
+        moment = datetime.fromtimestamp(started, UTC)
+        stamp = moment.strftime(_STAMP)
         for attempt in range(1000):
             suffix = f"-{attempt}" if attempt else ""
-            path = self.folder / f"library-{stamp}{suffix}-{reason}.sqlite3"
+            path = self.folder / f"library-{stamp}Z{suffix}-{reason}.sqlite3"
             try:
                 copy_database(self.database, path)
             except FileExistsError:
@@ -184,7 +207,20 @@ class Backups:
             break
         else:  # pragma: no cover - a thousand backups in one second
             raise LibraryError("too many backups at once")
-        backup = Backup(path, datetime.strptime(stamp, _STAMP), reason, path.stat().st_size)
+        # The copy holds what was committed when it started: a commit that lands while it is
+        # made is newer than the backup, so the next one is not skipped as unchanged.
+        os.utime(path, (started, started))
+        backup = Backup(path, moment.replace(microsecond=0), reason, path.stat().st_size)
+        if verify:
+            problems = backup.problems(quick=True)
+            if problems:
+                path.unlink(missing_ok=True)
+                raise DamagedLibrary(
+                    f"{self.database} is damaged ({problems[0]}); it was not backed up. "
+                    "Run 'readinglist check' (or Library ▸ Check) to repair or restore it.",
+                    self.database,
+                    self.newest_good(),
+                )
         self.prune()
         return backup
 
@@ -193,6 +229,9 @@ class Backups:
         keep = self.policy().keep
         automatic = [b for b in self.all() if b.automatic]
         removed = automatic[keep:]
+        # a run of bulk operations never pushes out the last periodic backup
+        periodic = next((b for b in automatic if b.reason == PERIODIC), None)
+        removed = [b for b in removed if b is not periodic]
         for backup in removed:
             backup.path.unlink(missing_ok=True)
         return removed
@@ -214,15 +253,26 @@ class Backups:
             return False
         backups = self.all()
         newest = _modified(backups[0].path) if backups else 0.0
-        written = max(_modified(self.database), _modified(self.wal))
-        return written > newest
+        return self._last_written() > newest
+
+    def _last_written(self) -> float:
+        return max(_modified(self.database), _modified(self.wal))
 
     def make_if_due(self) -> Backup | None:
-        return self.make("automatic") if self.due() else None
+        """The periodic backup, verified (see make)."""
+        return self.make(PERIODIC, verify=True) if self.due() else None
 
     def make_if_changed(self, reason: str) -> Backup | None:
         """Before a bulk operation: a backup unless the newest one already holds this state."""
         return self.make(reason) if self.changed() else None
+
+    def make_unless_made(self, reason: str) -> Backup | None:
+        """A backup, unless one for the same reason already holds this state (opening a
+        library that cannot be upgraded, again and again, makes one backup, not many)."""
+        same = next((b for b in self.all() if b.reason == reason), None)
+        if same is not None and self._last_written() <= _modified(same.path):
+            return None
+        return self.make(reason)
 
     @property
     def wal(self) -> Path:
@@ -239,27 +289,32 @@ def _modified(path: Path) -> float:
         return 0.0
 
 
-def set_aside(database: Path) -> Path:
-    """Move a damaged database (and its WAL) out of the way under a dated name; never
-    delete it: what it holds may still be recovered by hand."""
-    stamp = datetime.now().strftime(_STAMP)
-    aside = database.with_name(f"{database.stem}.damaged-{stamp}{database.suffix}")
+def keep_aside(database: Path) -> Path:
+    """Copy a damaged database (and its WAL) aside under a dated name, leaving the file itself
+    in place for programs that have it open; never delete it: what it holds may still be
+    recovered by hand."""
+    stamp = datetime.now(UTC).strftime(_STAMP)
+    aside = database.with_name(f"{database.stem}.damaged-{stamp}Z{database.suffix}")
     number = 1
     while aside.exists():
         number += 1
-        aside = database.with_name(f"{database.stem}.damaged-{stamp}-{number}{database.suffix}")
-    for extension in ("-wal", "-shm"):
-        companion = database.with_name(database.name + extension)
-        if companion.exists():
-            os.replace(companion, aside.with_name(aside.name + extension))
-    os.replace(database, aside)
+        aside = database.with_name(f"{database.stem}.damaged-{stamp}Z-{number}{database.suffix}")
+    wal = database.with_name(database.name + "-wal")
+    if wal.exists():
+        shutil.copyfile(wal, aside.with_name(aside.name + "-wal"))
+    shutil.copyfile(database, aside)
+    os.chmod(aside, 0o600)
     return aside
 
 
 def restore(library_folder: Path, ref: str | Path) -> RestoreReport:
-    """Put a backup in place of the library's database. The state before is backed up first
-    (or, when it cannot be read, set aside as damaged), so a restore itself loses nothing.
-    Works on a library that cannot be opened; the caller rebuilds the search index."""
+    """Put a backup in place of the library's database, in place and under SQLite's write
+    lock: a program that writes meanwhile waits, and its change lands either in the safety
+    copy of the present (made first, once the lock is held) or in the restored library,
+    never in neither. A damaged library is copied aside instead. The restored library is
+    upgraded to this version's schema; the caller rebuilds the search index."""
+    from readinglist.storage.database import Database
+
     backups = Backups(library_folder)
     chosen = backups.find(ref)
     problems = chosen.problems()
@@ -267,15 +322,34 @@ def restore(library_folder: Path, ref: str | Path) -> RestoreReport:
         raise LibraryError(
             f"{chosen.path} fails its integrity check ({problems[0]}); choose another backup"
         )
-    safety = aside = None
-    if backups.database.exists():
-        if file_problems(backups.database):
-            aside = set_aside(backups.database)
-        else:
-            safety = backups.make("before-restore")
-    if not backups.database.exists():
+    database = backups.database
+    aside: Path | None = None
+    if database.exists() and file_problems(database):
+        aside = keep_aside(database)
+    saved: list[Backup] = []
+
+    def safety_copy() -> None:  # called with the live database's write lock held
+        if database.exists() and aside is None:
+            saved.append(backups.make("before-restore"))
+
+    if not database.exists():
         from readinglist.storage.sqlite import create_private_file
 
-        create_private_file(backups.database)
-    restore_database(chosen.path, backups.database)
-    return RestoreReport(chosen, safety, aside)
+        create_private_file(database)
+    try:
+        restore_database(chosen.path, database, safety_copy)
+    except sqlite3.DatabaseError as error:
+        if aside is None or not is_damage(error):
+            raise
+        _remove_database(database)  # unreadable even by SQLite: start from an empty file
+        from readinglist.storage.sqlite import create_private_file
+
+        create_private_file(database)
+        restore_database(chosen.path, database, safety_copy)
+    Database.open(library_folder).close()  # an older backup is upgraded now, not later
+    return RestoreReport(chosen, saved[0] if saved else None, aside)
+
+
+def _remove_database(database: Path) -> None:
+    for extension in ("-wal", "-shm", ""):
+        database.with_name(database.name + extension).unlink(missing_ok=True)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import DatabaseError
 from sqlmodel import Session
 
 from readinglist.domain.citekeys import make_unique
@@ -89,6 +90,17 @@ def check(
     if report.integrity or report.orphans or report.duplicate_keys:
         made = backups.make("before-repair")
         repairs.append(f"backed up the library first to {made.name}")
+    if report.integrity:  # first: the other repairs read through the indexes
+        try:
+            with database.write() as session:
+                rebuild_indexes(session.connection())
+            repairs.append("rebuilt the database's indexes")
+        except DatabaseError as error:
+            repairs.append(f"could not rebuild the database's indexes ({error.orig})")
+            final = _examine(database, syncer)
+            final.repairs = repairs
+            return _with_backup_hint(final, backups)
+        report = _examine(database, syncer)
     if report.duplicate_keys:
         with database.write() as session:
             renamed = _separate_keys(session, report.duplicate_keys)
@@ -96,10 +108,6 @@ def check(
     if report.orphans:
         with database.write() as session:
             repairs.extend(_adopt_orphans(session, report.orphans))
-    if report.integrity:
-        with database.write() as session:
-            rebuild_indexes(session.connection())
-        repairs.append("rebuilt the database's indexes")
     if not report.drift.clean or len(repairs) > 1:
         syncer.repair(syncer.drift())
         if not report.drift.clean:
@@ -171,7 +179,9 @@ def _adopt_orphans(session: Session, orphans: list[Orphan]) -> list[str]:
 
 
 def _recovered_notes_paper(session: Session) -> int:
-    found = session.execute(select(P.id).where(P.title == RECOVERED_TITLE)).scalar()
+    found = session.execute(
+        select(P.id).where(P.title == RECOVERED_TITLE, P.deleted_at.is_(None))
+    ).scalar()
     if found is not None:
         return found
     keys = {key.casefold() for key in session.execute(select(P.key)).scalars()}

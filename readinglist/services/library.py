@@ -100,14 +100,13 @@ class Library:
         backups = Backups(folder)
         try:
             database = Database.open(
-                folder,
-                before_migration=lambda old: _try_backup(backups.make, f"before-upgrade-{old}"),
+                folder, before_migration=lambda old: _backup_before_upgrade(backups, old)
             )
         except DamagedLibrary as damaged:
             good = backups.newest_good()
             hint = (
                 f" The newest backup that passes an integrity check is {good.name} "
-                f"({good.created:%Y-%m-%d %H:%M}, {good.papers()} papers); restoring it keeps "
+                f"({good.local_time:%Y-%m-%d %H:%M}, {good.papers()} papers); restoring it keeps "
                 "the damaged file aside."
                 if good
                 else " No backup of it passes an integrity check."
@@ -115,7 +114,10 @@ class Library:
             raise DamagedLibrary(str(damaged) + hint, damaged.path, good) from None
         library = cls(folder, database, _open_index(folder / INDEX_FOLDER))
         if catch_up:
-            library.backup_if_due()
+            try:
+                library.backup_if_due()
+            except DamagedLibrary as damaged:  # said, but the papers stay readable
+                log.warning("%s", damaged)
             library._catch_up()
         return library
 
@@ -136,7 +138,8 @@ class Library:
         return self.backups.make(reason)
 
     def backup_if_due(self) -> Backup | None:
-        """The periodic automatic backup, when one is due (see BackupPolicy)."""
+        """The periodic automatic backup, when one is due (see BackupPolicy); its copy is
+        checked, and a damaged library raises DamagedLibrary."""
         if not self._has_papers():
             return None
         return _try_backup(lambda _: self.backups.make_if_due(), "automatic")
@@ -656,6 +659,13 @@ class Library:
         return write_export(format, ids, load, scope, options or ExportOptions(), stream, folder)
 
     # --- maintenance -------------------------------------------------------------------------
+    def quick_check(self) -> list[str]:
+        """SQLite's quick integrity check of the database file (seconds on a large library;
+        the window runs it in the background once it is open)."""
+        from readinglist.storage.sqlite import file_problems
+
+        return file_problems(self.database.path, quick=True)
+
     def check(self, repair: bool = False) -> CheckReport:
         """Integrity, orphan rows, duplicate citation keys, index drift; ``repair`` fixes
         what can be fixed, after backing up."""
@@ -663,6 +673,17 @@ class Library:
 
     def reindex(self, progress: Progress | None = None) -> int:
         return self.syncer.rebuild(progress)
+
+
+def _backup_before_upgrade(backups: Backups, revision: str) -> None:
+    """No schema upgrade without a backup of the schema before it."""
+    try:
+        backups.make_unless_made(f"before-upgrade-{revision}")
+    except (OSError, sqlite3.Error) as error:
+        raise LibraryError(
+            f"cannot back up {backups.database} before upgrading its schema ({error}); "
+            "nothing was changed"
+        ) from None
 
 
 def _try_backup(make: Callable[[str], Backup | None], reason: str) -> Backup | None:

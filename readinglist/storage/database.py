@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, inspect, text
 from sqlmodel import Session
@@ -15,6 +16,7 @@ from readinglist.storage.sqlite import (
     create_private_file,
     create_sqlite_engine,
     is_busy,
+    is_damage,
     orphan_rows,
     set_foreign_keys,
     writer_engine,
@@ -40,7 +42,7 @@ class Database:
         A file that SQLite cannot read raises DamagedLibrary and is left as it is."""
         from sqlalchemy.exc import DatabaseError
 
-        from readinglist.domain.values import DamagedLibrary
+        from readinglist.domain.values import DamagedLibrary, LibraryBusy
 
         path = folder / DATABASE_FILE
         create_private_file(path)
@@ -53,11 +55,20 @@ class Database:
                 database.migrate()
         except DatabaseError as error:
             database.close()
+            if is_busy(error.orig):
+                raise LibraryBusy(
+                    f"{path} is busy (another program is writing to it); try again"
+                ) from None
+            if not is_damage(error.orig):
+                raise
             raise DamagedLibrary(
                 f"{path} cannot be opened as a readinglist library ({error.orig}); it may be "
                 "damaged. It has not been changed.",
                 path,
             ) from None
+        except BaseException:
+            database.close()
+            raise
         return database
 
     def schema_revision(self) -> str | None:
@@ -91,15 +102,16 @@ class Database:
         with self._writer.connect() as connection:
             set_foreign_keys(connection, False)  # outside any transaction, or SQLite ignores it
             try:
-                with connection.begin():
+                with self._patiently(connection.begin):
                     config.attributes["connection"] = connection
+                    before = len(orphan_rows(connection))  # older ones are check --repair's
                     getattr(command, direction)(config, revision)
                     orphans = orphan_rows(connection)
-                    if orphans:
+                    if len(orphans) > before:
                         raise LibraryError(
                             f"the schema {direction} to {revision} would leave "
-                            f"{len(orphans)} rows of {orphans[0].table} pointing to nothing; "
-                            "nothing was changed"
+                            f"{len(orphans) - before} rows pointing to nothing; nothing was "
+                            "changed"
                         )
             finally:
                 set_foreign_keys(connection, True)
@@ -124,6 +136,19 @@ class Database:
     patience = 300.0
 
     def _take_write_lock(self, session: Session) -> None:
+        def begin():
+            session.begin()
+            session.connection()  # BEGIN IMMEDIATE: waits up to the busy timeout
+            return session
+
+        def gave_up() -> None:
+            session.rollback()
+
+        self._patiently(begin, gave_up)
+
+    def _patiently(self, begin: Callable[[], Any], undo: Callable[[], None] | None = None) -> Any:
+        """``begin()`` a write transaction, waiting for another program's write lock past
+        SQLite's busy timeout, up to ``patience`` seconds; then a LibraryBusy that says so."""
         from sqlalchemy.exc import OperationalError
 
         from readinglist.domain.values import LibraryBusy
@@ -132,13 +157,12 @@ class Database:
         delay = 0.05
         while True:
             try:
-                session.begin()
-                session.connection()  # BEGIN IMMEDIATE: waits up to the busy timeout
-                return
+                return begin()
             except OperationalError as error:
                 if not is_busy(error.orig):
                     raise
-                session.rollback()
+                if undo is not None:
+                    undo()
                 if time.monotonic() + delay > deadline:
                     raise LibraryBusy(
                         f"the library {self.path} has been busy for {self.patience:.0f} s "

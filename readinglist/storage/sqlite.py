@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
@@ -104,27 +105,48 @@ def _read_only(path: Path):
     return closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True))
 
 
-def restore_database(backup: Path, target: Path) -> None:
+def restore_database(
+    backup: Path, target: Path, when_locked: Callable[[], None] | None = None
+) -> None:
     """Overwrite the database ``target`` with the content of ``backup``, through SQLite, so that
-    other programs holding ``target`` open see the restored content, never a torn file."""
+    other programs holding ``target`` open see the restored content, never a torn file.
+    ``when_locked`` is called once the write lock on ``target`` is held (after the first
+    step), before anything of it is committed: the moment to copy what it holds."""
     import sqlite3
+
+    called = False
+
+    def progress(status: int, _remaining: int, _total: int) -> None:
+        nonlocal called
+        if when_locked is None or called:
+            return
+        called = True
+        if status == sqlite3.SQLITE_DONE:  # committed already: too late to copy the present
+            raise RuntimeError("the backup was restored in one step; nothing was copied first")
+        when_locked()
 
     with (
         _read_only(backup) as origin,
         closing(sqlite3.connect(target, timeout=BUSY_TIMEOUT_MS / 1000)) as live,
     ):
-        origin.backup(live)
+        # Small steps, so the first ends before the last commits (a library's schema alone
+        # is dozens of pages); the lock taken by the first is held until the last.
+        origin.backup(live, pages=8, progress=progress)
 
 
-def file_problems(path: Path) -> list[str]:
-    """What ``PRAGMA integrity_check`` finds in a database file, opened read-only; a file that
-    is not a database at all is one problem."""
+def file_problems(path: Path, quick: bool = False) -> list[str]:
+    """What ``PRAGMA integrity_check`` (or the faster ``quick_check``) finds in a database
+    file, opened read-only; a file that is not a database at all is one problem. A file
+    that is merely busy is not damaged: that raises."""
     import sqlite3
 
     try:
         with _read_only(path) as connection:
-            rows = connection.execute("PRAGMA integrity_check").fetchall()
+            pragma = "quick_check" if quick else "integrity_check"
+            rows = connection.execute(f"PRAGMA {pragma}").fetchall()
     except sqlite3.DatabaseError as error:
+        if not is_damage(error):
+            raise
         return [str(error)]
     return [row[0] for row in rows if row[0] != "ok"]
 

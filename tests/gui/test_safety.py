@@ -157,3 +157,40 @@ def test_a_lost_search_index_is_rebuilt_in_the_background_while_the_window_works
         window.close()
     finally:
         library.close()
+
+
+def test_keeping_fewer_backups_asks_before_deleting_any(qtbot, window):
+    backups = window.library.backups
+    for _ in range(3):
+        backups.make("before-import")
+    dialog = window.show_backups()
+    settle(qtbot, window)
+    automatic = len([b for b in backups.all() if b.automatic])  # the window made one too
+    asked: list[int] = []
+    dialog._confirm_pruning = lambda count: asked.append(count) or False
+    dialog.keep.setValue(1)
+    assert asked == [automatic - 1] and backups.policy().keep == 10
+    assert dialog.keep.value() == 10 and len(backups.all()) == automatic
+    dialog._confirm_pruning = lambda count: True
+    dialog.keep.setValue(1)
+    assert backups.policy().keep == 1  # the newest, and the last periodic one, always stay
+    assert [b.reason for b in backups.all()] == ["before-import", "automatic"]
+    settle(qtbot, window)
+
+
+def test_damage_deep_in_the_file_is_said_once_the_window_is_open(qtbot, open_window, library):
+    import sqlite3
+    from contextlib import closing
+
+    library.open_sample()
+    with closing(sqlite3.connect(library.folder / "library.sqlite3")) as db:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        root = db.execute(
+            "SELECT rootpage FROM sqlite_master WHERE name = 'ix_paper_title_norm'"
+        ).fetchone()[0]
+    with open(library.folder / "library.sqlite3", "r+b") as file:
+        file.seek((root - 1) * 4096 + 3)
+        file.write(b"\x00\x00")
+    window = open_window(library)
+    assert window.file_problems
+    assert "damaged" in window.last_error  # in red in the status bar
