@@ -36,8 +36,11 @@ def main() -> None:
     program = str(Path(sys.executable).with_name("readinglist"))
     shots = [
         (full, "main-light.png", ["--select", "vaswani2017attention"]),
-        (full, "main-dark.png", ["--dark", "--query", "attention", "--select",
-                                 "vaswani2017attention"]),  # fmt: skip
+        (
+            full,
+            "main-dark.png",
+            ["--dark", "--query", "attention", "--select", "vaswani2017attention"],
+        ),
         (sample_only, "import-preview-light.png", ["--preview", str(page)]),
         (sample_only, "import-preview-dark.png", ["--dark", "--preview", str(page)]),
     ]
