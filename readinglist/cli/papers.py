@@ -124,7 +124,10 @@ def import_(
 def _import_one(library, source: str, bar, format_, encoding, dry_run):
     options = {"format": format_, "encoding": encoding, "dry_run": dry_run}
     if source == "-":
-        return library.import_bytes(sys.stdin.buffer.read(), "<stdin>", **options)
+        from readinglist.importers.registry import read_at_most
+
+        data = read_at_most(sys.stdin.buffer, "<stdin>")  # a pipe has no size to check first
+        return library.import_bytes(data, "<stdin>", **options)
     if bar is None:
         return library.import_file(Path(source), **options)
     with bar:

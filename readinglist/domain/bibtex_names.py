@@ -13,18 +13,22 @@ from bibtexparser.middlewares.names import (
 from readinglist.domain.latex import latex_to_text
 from readinglist.domain.values import AuthorName
 
+# A brace not escaped with a backslash: the brace first, so that the engine can skip ahead
+# to the next one; the backslash is looked for behind it.
+_BRACE = re.compile(r"[{}](?<!\\[{}])")
+
 
 def braced_end(value: str, start: int) -> int:
-    """Index just past the '}' closing the '{' at ``start``."""
+    """Index just past the '}' closing the '{' at ``start``. The braces are found by a regular
+    expression rather than a loop over every character: values can be megabytes long."""
     depth = 0
-    for i in range(start, len(value)):
-        char = value[i]
-        if char == "{" and (i == 0 or value[i - 1] != "\\"):
+    for match in _BRACE.finditer(value, start):
+        if match.group() == "{":
             depth += 1
-        elif char == "}" and value[i - 1] != "\\":
+        else:
             depth -= 1
             if depth == 0:
-                return i + 1
+                return match.end()
     return len(value)
 
 

@@ -13,7 +13,9 @@ from functools import lru_cache
 
 from pylatexenc.latex2text import LatexNodes2Text
 
-_NEEDS_PARSER = re.compile(r"[\\$~%]|--|``|''")
+# What makes a value need pylatexenc; looked for with 'in', which scans megabytes in a
+# millisecond, where a regular expression alternating between them takes tens.
+_LATEX_MARKS = ("\\", "$", "~", "%", "--", "``", "''")
 _UNESCAPED = re.compile(r"(?<!\\)([%&])")
 
 
@@ -85,10 +87,36 @@ def _squash(text: str) -> str:
     return unicodedata.normalize("NFC", " ".join(text.split()))
 
 
-@lru_cache(maxsize=65536)
 def latex_to_text(value: str) -> str:
     """'{BERT}: Pre-training of {\\"U}ber $\\alpha$' -> 'BERT: Pre-training of Über α'."""
-    if not _NEEDS_PARSER.search(value):
+    # Only short values repeat (names, journals); a cache of 65,536 long abstracts could
+    # hold gigabytes long after the import is done.
+    return _cached(value) if len(value) <= _CACHED_LENGTH else _decode(value)
+
+
+_CACHED_LENGTH = 1000
+# pylatexenc reads dense LaTeX at some 30 µs a character, so a megabyte of accents would hold
+# an import for half a minute. A value longer than this (arXiv caps an abstract at 1,920
+# characters) has its braces dropped and its commands kept as written.
+DECODED_LENGTH = 50_000
+
+
+def too_long_to_decode(value: str) -> bool:
+    """True when latex_to_text leaves the LaTeX commands of ``value`` as they are."""
+    return len(value) > DECODED_LENGTH and _needs_parser(value)
+
+
+def _needs_parser(value: str) -> bool:
+    return any(mark in value for mark in _LATEX_MARKS)
+
+
+@lru_cache(maxsize=65536)
+def _cached(value: str) -> str:
+    return _decode(value)
+
+
+def _decode(value: str) -> str:
+    if not _needs_parser(value) or len(value) > DECODED_LENGTH:
         return _squash(value.replace("{", "").replace("}", ""))
     # \ocirc is the usual user macro for the ring accent in Czech names (Franc{\ocirc{u}}).
     value = value.replace("\\ocirc", "\\r").replace("\\textasciicircum{}", "^")
@@ -96,7 +124,8 @@ def latex_to_text(value: str) -> str:
     value = _UNESCAPED.sub(r"\\\1", value)
     try:
         return _squash(_converter.latex_to_text(value, latex_context=_walker_context))
-    except Exception:  # pylatexenc is lenient, but never let odd input stop an import
+    except Exception:  # lenient as pylatexenc is, odd input (or nesting deeper than Python's
+        # recursion limit: RecursionError) must never stop an import
         return _squash(value.replace("{", "").replace("}", ""))
 
 

@@ -129,3 +129,7 @@ class NameTaken(LibraryError):
 
 class UnsupportedFormat(LibraryError):
     pass
+
+
+class FileTooLarge(UnsupportedFormat):
+    """A file over the import limit: refused before it is read whole."""

@@ -19,7 +19,11 @@ _KEY_LINE = re.compile(
     r"Submitted|Report-no|MSC-class|ACM-class)\s*:?\s+(.*)$",
     re.IGNORECASE,
 )
-_NOISE = re.compile(r"\s*(▽ More|△ Less)\s*")
+# Each '(?<!\s)' below makes a match start where a run of spaces starts and not again at each
+# space inside it (which finds the same matches): without it, a line of many spaces costs
+# quadratic time.
+_NOISE = re.compile(r"(?:(?<!\s)\s+)?(▽ More|△ Less)\s*")
+_AUTHOR_SEPARATOR = re.compile(r",\s*|(?<!\s)\s+and\s+")
 
 
 _LABEL = re.compile(r"^\s*(Title|Authors?)\s*:", re.IGNORECASE)
@@ -36,7 +40,7 @@ def looks_like_arxiv_listing(text: str) -> bool:
 
 
 def _authors(text: str) -> list:
-    names = re.split(r",\s*|\s+and\s+", text.strip().rstrip("."))
+    names = _AUTHOR_SEPARATOR.split(text.strip().rstrip("."))
     return [parse_name(n) for n in names if n.strip()]
 
 
@@ -77,6 +81,26 @@ def _paper(arxiv_id: str, lines: list[tuple[int, str]], start: int) -> PaperDraf
     return draft
 
 
+# Not text: '[pdf, other]' links and category codes ('cs.LG'). A category is matched only
+# where a run of letters and dashes starts, not at each word boundary inside it (which made a
+# long 'a-a-a-…' quadratic); the letters before the boundary that '\b' would have started at
+# are kept (group 1), so the verdict is the same.
+_CATEGORY = (
+    r"(?<![a-z\-])(?<!\w)-*[a-z][a-z\-]*\.[A-Z]{2}\b"
+    r"|(?<![a-z\-])(?<=\w)([a-z]*)-[a-z\-]*\.[A-Z]{2}\b"
+)
+_NOT_TEXT = re.compile(r"\[[^\]]*\]|" + _CATEGORY)
+
+
+def _holds_text(tail: str) -> bool:
+    """Whether what follows an 'arXiv:…' id on its line is text (a title), not just links and
+    categories. Brackets are matched only up to the last ']': past it, each '[' would scan to
+    the end of the line for a ']' that is not there (quadratic time)."""
+    end = tail.rfind("]") + 1
+    rest = _NOT_TEXT.sub(r"\1", tail[:end]) + re.sub(_CATEGORY, r"\1", tail[end:])
+    return bool(re.search(r"\w", rest))
+
+
 def parse_arxiv_listing(text: str, source: str = "<pasted>") -> ParseResult:
     result = ParseResult(format=FORMAT)
     numbered = list(enumerate(text.splitlines(), start=1))
@@ -85,7 +109,7 @@ def parse_arxiv_listing(text: str, source: str = "<pasted>") -> ParseResult:
         end = starts[position + 1][0] if position + 1 < len(starts) else len(numbered)
         rest = numbered[index + 1 : end]
         tail = numbered[index][1][match.end() :]
-        if re.search(r"\w", re.sub(r"\[[^\]]*\]|\b[a-z\-]+\.[A-Z]{2}\b", "", tail)):
+        if _holds_text(tail):
             rest = [(numbered[index][0], tail), *rest]
         result.entries.append(_paper(match.group(1), rest, numbered[index][0]))
     return result

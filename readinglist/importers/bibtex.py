@@ -27,9 +27,10 @@ from bibtexparser.model import (
 from readinglist.domain.bibtex_names import parse_names, split_keywords
 from readinglist.domain.drafts import PaperDraft, ParseResult, Problem
 from readinglist.domain.identifiers import normalize_arxiv_id, normalize_doi
-from readinglist.domain.latex import latex_to_text
+from readinglist.domain.latex import DECODED_LENGTH, latex_to_text, too_long_to_decode
 from readinglist.importers.bibtex_crossref import inherit_crossrefs
-from readinglist.importers.bibtex_values import evaluate, month_number
+from readinglist.importers.bibtex_values import Macros, evaluate, month_number
+from readinglist.importers.limits import shortened
 
 FORMAT = "bibtex"
 # We report parse failures ourselves, with file and line; bibtexparser's log would repeat them.
@@ -125,23 +126,16 @@ def parse_bibtex(text: str, source: str = "<bibtex>") -> ParseResult:
     if keyless:
         prepared = _give_keyless_entries_a_key(prepared, keyless)
         library = bibtexparser.parse_string(prepared, parse_stack=[])
-    macros: dict[str, str] = {}
+    macros = Macros()
     entries: list[Entry] = []
     for block in library.blocks:
+        if isinstance(block, DuplicateBlockKeyBlock) and isinstance(
+            block.ignore_error_block, String
+        ):  # a string defined again: BibTeX uses the later definition, and so do we
+            block = block.ignore_error_block
+            result.problems.append(_redefined(block, source))
         if isinstance(block, String):
-            evaluated = evaluate(str(block.value), macros)
-            macros[block.key.strip().lower()] = evaluated.text
-            line = block.start_line + 1 if block.start_line is not None else None
-            result.problems.extend(
-                Problem(
-                    source,
-                    line,
-                    f"@string {block.key.strip()!r} uses the undefined "
-                    f"string {word!r}; that part is left out",
-                    "warning",
-                )
-                for word in evaluated.undefined
-            )
+            _define(block, macros, source, result.problems)
         elif isinstance(block, Entry):
             entries.append(block)
         elif isinstance(block, DuplicateBlockKeyBlock | DuplicateFieldKeyBlock):
@@ -151,16 +145,51 @@ def parse_bibtex(text: str, source: str = "<bibtex>") -> ParseResult:
             result.problems.append(_failure(block, source))
         elif isinstance(block, Preamble | ExplicitComment) and str(block.raw or "").strip():
             result.problems.append(_not_kept(block, source))
-    raw_fields = [_evaluated_fields(e, macros, source, result.problems) for e in entries]
+    evaluated = [(e, _evaluated_fields(e, macros, source, result.problems)) for e in entries]
+    kept = [(entry, fields) for entry, fields in evaluated if fields is not None]
+    entries, raw_fields = [e for e, _ in kept], [f for _, f in kept]
     inherit_crossrefs(entries, raw_fields, source, result.problems)
     for entry, fields in zip(entries, raw_fields, strict=True):
         result.entries.append(_draft(entry, fields, source, result.problems))
     return result
 
 
+def _redefined(block: String, source: str) -> Problem:
+    line = block.start_line + 1 if block.start_line is not None else None
+    message = f"@string {block.key.strip()!r} is defined again; from here on this one is used"
+    return Problem(source, line, message, "warning")
+
+
+def _define(block: String, macros: Macros, source: str, problems: list[Problem]) -> None:
+    evaluated = evaluate(str(block.value), macros)
+    macros.define(block.key, evaluated)
+    line = block.start_line + 1 if block.start_line is not None else None
+    name = block.key.strip()
+    if evaluated.too_long:
+        problems.append(
+            Problem(
+                source,
+                line,
+                f"@string {name!r} {evaluated.too_long}; the entries that use it are not imported",
+                "warning",
+            )
+        )
+    problems.extend(
+        Problem(
+            source,
+            line,
+            f"@string {name!r} uses the undefined string {word!r}; that part is left out",
+            "warning",
+        )
+        for word in evaluated.undefined
+    )
+
+
 def _evaluated_fields(
-    entry: Entry, macros: dict[str, str], source: str, problems: list[Problem]
-) -> dict[str, str]:
+    entry: Entry, macros: Macros, source: str, problems: list[Problem]
+) -> dict[str, str] | None:
+    """The entry's fields as text, or None when one is too long to import (said in
+    ``problems``): the entry is then left out whole, never cut short."""
     fields: dict[str, str] = {}
     for item in entry.fields:
         line = (item.start_line or entry.start_line or 0) + 1
@@ -190,6 +219,17 @@ def _evaluated_fields(
                 )
             )
         evaluated = evaluate(str(item.value), macros)
+        if evaluated.too_long:
+            problems.append(
+                Problem(
+                    source,
+                    line,
+                    f"{shortened(entry.key.strip()) or 'entry'}: field {shortened(name)!r} "
+                    f"{evaluated.too_long}; "
+                    "this entry was not imported",
+                )
+            )
+            return None
         for word in evaluated.undefined:
             problems.append(
                 Problem(
@@ -219,8 +259,13 @@ def _evaluated_fields(
     return fields
 
 
-def _text(fields: dict[str, str], name: str, latex: dict[str, str]) -> str:
+def _text(fields: dict[str, str], name: str, latex: dict[str, str], warn) -> str:
     raw = fields.pop(name, "")
+    if too_long_to_decode(raw):
+        warn(
+            f"field {name!r} is {len(raw):,} characters long; its LaTeX is kept as written "
+            f"(only fields of up to {DECODED_LENGTH:,} characters are decoded)"
+        )
     text = latex_to_text(raw)
     if raw and raw.strip() != text:
         latex[name] = raw
@@ -243,7 +288,7 @@ def _draft(
     if not draft.key:
         warn("no citation key; one is generated from the authors, year and title")
     for name, target in _TEXT_FIELDS.items():
-        setattr(draft, target, _text(fields, name, latex))
+        setattr(draft, target, _text(fields, name, latex, warn))
     if "author" in fields:
         raw = fields.pop("author")
         draft.authors = parse_names(raw)
@@ -251,7 +296,7 @@ def _draft(
     venue_field = None
     for name in _VENUE_FIELDS:
         if name in fields:
-            draft.venue = _text(fields, name, latex)
+            draft.venue = _text(fields, name, latex, warn)
             venue_field = name  # so that export writes it back where it was
             break
     raw: dict[str, str] = {}
@@ -304,7 +349,7 @@ def _personal(draft: PaperDraft, fields: dict[str, str]) -> None:
     if status in ("unread", "to-read", "reading", "read", "abandoned"):
         draft.status = fields.pop("readstatus").strip().lower()
     rating = fields.get("rating", "").strip()
-    if rating.isdigit() and 0 <= int(rating) <= 5:
+    if rating.isdecimal() and len(rating) < 10 and 0 <= int(rating) <= 5:  # not '²', not 10**5000
         draft.rating = int(fields.pop("rating"))
 
 

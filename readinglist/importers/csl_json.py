@@ -11,6 +11,7 @@ from readinglist.domain.drafts import PaperDraft, ParseResult, Problem
 from readinglist.domain.identifiers import find_arxiv_ids, normalize_arxiv_id, normalize_doi
 from readinglist.domain.names import parse_name
 from readinglist.domain.values import AuthorName
+from readinglist.importers.limits import MAX_FIELD_CHARS, shortened, too_long
 
 FORMAT = "csl-json"
 _TYPES = {
@@ -34,6 +35,14 @@ _TYPES = {
 _KEY = re.compile(r"^[A-Za-z0-9_:.\-+]{1,80}$")
 
 
+def _unreadable(error: ValueError | RecursionError) -> str:
+    """What Python's JSON reader refuses beyond bad syntax: nesting deeper than its recursion
+    limit, and (the only other ValueError it raises) numbers of more digits than int() reads."""
+    if isinstance(error, RecursionError):
+        return "nested too deeply to read"
+    return "not readable: it holds a number of more than 4,300 digits"
+
+
 def _items_with_lines(text: str, source: str, result: ParseResult) -> list[tuple[int, Any]]:
     decoder = json.JSONDecoder()
     start = len(text) - len(text.lstrip())
@@ -43,6 +52,9 @@ def _items_with_lines(text: str, source: str, result: ParseResult) -> list[tuple
         except json.JSONDecodeError as error:
             result.problems.append(Problem(source, error.lineno, f"not valid JSON: {error.msg}"))
             return []
+        except (ValueError, RecursionError) as error:
+            result.problems.append(Problem(source, None, f"this JSON is {_unreadable(error)}"))
+            return []
         if isinstance(value, dict) and isinstance(value.get("message"), dict):
             value = value["message"]  # a Crossref API answer
         if isinstance(value, dict) and isinstance(value.get("items"), list):
@@ -50,6 +62,7 @@ def _items_with_lines(text: str, source: str, result: ParseResult) -> list[tuple
         return [(1, value)]
     items: list[tuple[int, Any]] = []
     index = start + 1
+    line, counted = 1, 0  # lines counted up to ``counted``: each newline is counted once
     while True:
         while index < len(text) and text[index] in " \t\r\n,":
             index += 1
@@ -58,7 +71,8 @@ def _items_with_lines(text: str, source: str, result: ParseResult) -> list[tuple
             return items
         if text[index] == "]":
             return items
-        line = text.count("\n", 0, index) + 1
+        line += text.count("\n", counted, index)
+        counted = index
         try:
             item, index = decoder.raw_decode(text, index)
         except json.JSONDecodeError as error:
@@ -71,7 +85,39 @@ def _items_with_lines(text: str, source: str, result: ParseResult) -> list[tuple
                 )
             )
             return items
+        except (ValueError, RecursionError) as error:
+            result.problems.append(
+                Problem(
+                    source,
+                    line,
+                    f"this item is {_unreadable(error)}; it and the items after it were not read",
+                )
+            )
+            return items
         items.append((line, item))
+
+
+MAX_DEPTH = 32  # CSL nests four deep (issued > date-parts > [[2020, 5]]); Zotero's, five
+
+
+def _refusal(item: dict[str, Any]) -> str:
+    """Why ``item`` cannot be imported: a field nested deeper than any CSL data (which would
+    exhaust Python's recursion when stored), or one over the length limit; '' if neither."""
+    stack: list[tuple[str, Any, int]] = [(str(key), value, 1) for key, value in item.items()]
+    stack += [(key, key, 1) for key in item if isinstance(key, str)]
+    while stack:
+        name, value, depth = stack.pop()
+        shown = shortened(name)
+        if depth > MAX_DEPTH:
+            return f"field {shown!r} is nested more than {MAX_DEPTH} levels deep"
+        if isinstance(value, str) and len(value) > MAX_FIELD_CHARS:
+            return too_long(shown, len(value))
+        if isinstance(value, dict):
+            stack.extend((name, inner, depth + 1) for inner in value.values())
+            stack.extend((name, key, depth + 1) for key in value)
+        elif isinstance(value, list):
+            stack.extend((name, inner, depth + 1) for inner in value)
+    return ""
 
 
 def _text(value: Any) -> str:
@@ -105,7 +151,7 @@ def csl_date(value: Any) -> tuple[int | None, int | None]:
         try:
             year = int(first[0])
             month = int(first[1]) if len(first) > 1 else None
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):  # OverflowError: int(1e999)
             return None, None
         return year, month if month and 1 <= month <= 12 else None
     match = re.match(
@@ -118,6 +164,18 @@ def csl_date(value: Any) -> tuple[int | None, int | None]:
 
 
 _MARKUP = re.compile(r"</?(i|b|sup|sub|span)\b[^>]*>", re.IGNORECASE)
+# (?<!\s): a match starts where a run of spaces starts, not again at each space inside it,
+# which made a value of many spaces cost quadratic time.
+_AND = re.compile(r"(?<!\s)\s+and\s+|;")
+
+
+def _without_markup(text: str) -> str:
+    """Rich-text tags taken out. Only text before the last '>' can hold a tag; past it,
+    each '<b' would scan to the end of the text for a '>' that is not there."""
+    end = text.rfind(">") + 1
+    return _MARKUP.sub("", text[:end]) + text[end:]
+
+
 # Zotero's own JSON (not CSL): itemType, creators, date, publicationTitle, citationKey.
 _ZOTERO_TYPES = {
     "journalArticle": "article-journal",
@@ -135,7 +193,7 @@ def _from_zotero(item: dict[str, Any]) -> dict[str, Any]:
     """The few names that differ, so that a Zotero export is read rather than half-lost."""
     item = dict(item)
     if "itemType" in item:
-        item.setdefault("type", _ZOTERO_TYPES.get(item.pop("itemType"), "article"))
+        item.setdefault("type", _ZOTERO_TYPES.get(str(item.pop("itemType")), "article"))
     creators = item.pop("creators", None)
     if isinstance(creators, list):
         item.setdefault(
@@ -166,7 +224,7 @@ def _authors(value: Any, problems: list[str]) -> list[AuthorName]:
     if isinstance(value, dict):
         value = [value]
     if isinstance(value, str):
-        value = [part for part in re.split(r"\s+and\s+|;", value) if part.strip()]
+        value = [part for part in _AND.split(value) if part.strip()]
     if not isinstance(value, list):
         problems.append("'author' is not a list of names; kept as it is")
         return []
@@ -197,7 +255,7 @@ def _draft(item: dict[str, Any], line: int, source: str, problems: list[Problem]
     if notes:
         item["author"] = raw_authors
     problems.extend(Problem(source, line, note, "warning") for note in notes)
-    draft.title = " ".join(_MARKUP.sub("", _text(item.pop("title", ""))).split())
+    draft.title = " ".join(_without_markup(_text(item.pop("title", ""))).split())
     draft.abstract = _text(item.pop("abstract", ""))
     draft.venue = _text(item.pop("container-title", "")) or _text(item.pop("event-title", ""))
     draft.year, draft.month = csl_date(item.pop("issued", None))
@@ -233,6 +291,10 @@ def parse_csl_json(text: str, source: str = "<csl-json>") -> ParseResult:
     for line, item in _items_with_lines(text.lstrip("\ufeff"), source, result):
         if not isinstance(item, dict):
             result.problems.append(Problem(source, line, "an item that is not a JSON object"))
+            continue
+        refusal = _refusal(item)
+        if refusal:
+            result.problems.append(Problem(source, line, f"{refusal}; this item was not imported"))
             continue
         result.entries.append(_draft(item, line, source, result.problems))
     return result

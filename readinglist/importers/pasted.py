@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from readinglist.domain.drafts import PaperDraft, ParseResult, Problem
 from readinglist.domain.identifiers import find_arxiv_ids, find_dois
 from readinglist.importers.arxiv_listing import looks_like_arxiv_listing, parse_arxiv_listing
+from readinglist.importers.limits import MAX_FIELD_CHARS
 
 FORMAT = "text"
 
@@ -44,15 +45,23 @@ def _is_abstract_like(text: str) -> bool:
 
 
 def _clean_url(url: str) -> str:
-    """Drop sentence punctuation after a URL, and a closing bracket the URL did not open."""
+    """Drop sentence punctuation after a URL, and a closing bracket the URL did not open.
+
+    The brackets are counted once and the end moved back, rather than the URL counted again
+    for each bracket dropped: 'http://x)))))…' would otherwise cost quadratic time."""
+    opened = {")": url.count("("), "]": url.count("[")}
+    closed = {")": url.count(")"), "]": url.count("]")}
+    end = len(url)
     while True:
-        trimmed = url.rstrip(".,;:'\"")
-        for close, opening in ((")", "("), ("]", "[")):
-            if trimmed.endswith(close) and trimmed.count(opening) < trimmed.count(close):
-                trimmed = trimmed[:-1]
-        if trimmed == url:
-            return url
-        url = trimmed
+        before = end
+        while end and url[end - 1] in ".,;:'\"":
+            end -= 1
+        for close in (")", "]"):
+            if end and url[end - 1] == close and opened[close] < closed[close]:
+                end -= 1
+                closed[close] -= 1
+        if end == before:
+            return url[:end]
 
 
 _CODE_WORDS = re.compile(
@@ -117,7 +126,34 @@ def _paragraphs(lines: list[_Line | None]) -> list[list[_Line]]:
     return [p for p in paragraphs if p]
 
 
+def _without_long_lines(text: str, source: str, problems: list[Problem]) -> str:
+    """The text with each line over the field limit left out (and said): such a line would
+    be a paper's abstract, and is far longer than any abstract."""
+    lines = text.splitlines()
+    for number, line in enumerate(lines, start=1):
+        if len(line) > MAX_FIELD_CHARS:
+            problems.append(
+                Problem(
+                    source,
+                    number,
+                    f"this line is {len(line):,} characters long, longer than the "
+                    f"{MAX_FIELD_CHARS:,} characters a field may hold; it was not read",
+                )
+            )
+            lines[number - 1] = ""
+    return "\n".join(lines) if problems else text
+
+
 def parse_pasted(text: str, source: str = "<pasted>") -> ParseResult:
+    problems: list[Problem] = []
+    if len(text) > MAX_FIELD_CHARS:  # only then can one line be too long
+        text = _without_long_lines(text, source, problems)
+    result = _parse(text, source)
+    result.problems[:0] = problems
+    return result
+
+
+def _parse(text: str, source: str) -> ParseResult:
     if looks_like_arxiv_listing(text):
         return parse_arxiv_listing(text, source)
     result = ParseResult(format=FORMAT)

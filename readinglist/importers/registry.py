@@ -5,12 +5,20 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 from readinglist.domain.drafts import ParseResult, Problem
-from readinglist.domain.values import UnsupportedFormat
+from readinglist.domain.values import FileTooLarge, UnsupportedFormat
 from readinglist.importers.bibtex import parse_bibtex
 from readinglist.importers.csl_json import parse_csl_json
 from readinglist.importers.encoding import decode_bytes
+from readinglist.importers.limits import (
+    MAX_FILE_BYTES,
+    field_too_long,
+    file_too_large,
+    longest_field,
+    shortened,
+)
 from readinglist.importers.pasted import parse_pasted
 from readinglist.importers.ris import parse_ris
 from readinglist.importers.wos import looks_like_wos, parse_wos
@@ -25,7 +33,9 @@ PARSERS: dict[str, Parser] = {
 }
 PLANNED: dict[str, str] = {}
 
-_BIBTEX = re.compile(r"^\s*@\s*[A-Za-z]+\s*[{(]", re.MULTILINE)
+# '[^\S\n]*', not '\s*', before the '@': '\s*' would cross newlines, and on each of a
+# million blank lines scan all those below it (quadratic time).
+_BIBTEX = re.compile(r"^[^\S\n]*@\s*[A-Za-z]+\s*[{(]", re.MULTILINE)
 _RIS = re.compile(r"^TY  -", re.MULTILINE)
 
 
@@ -48,6 +58,8 @@ def detect_format(text: str, filename: str = "") -> str:
 
 
 def parse_text(text: str, source: str, format: str | None = None) -> ParseResult:
+    if len(text) > MAX_FILE_BYTES:
+        raise FileTooLarge(file_too_large(source, len(text), "characters"))
     text = text.replace("\r\n", "\n").replace("\r", "\n")  # old Macs ended lines with CR
     if _looks_binary(text):
         raise UnsupportedFormat(f"{source}: this is not a text file (it holds binary data)")
@@ -61,10 +73,25 @@ def parse_text(text: str, source: str, format: str | None = None) -> ParseResult
             )
         raise UnsupportedFormat(f"unknown format {chosen!r}; known: {', '.join(PARSERS)}")
     result = parser(text, source)
+    _refuse_oversized(result, source)
     result.problems.extend(_other_formats(text, source, chosen))
     if not result.entries and text.strip() and not result.errors:
         result.problems.append(Problem(source, None, f"no papers found in this {chosen} text"))
     return result
+
+
+def _refuse_oversized(result: ParseResult, source: str) -> None:
+    """Whatever a parser let through, no entry with a field over the limit is imported; each
+    one refused is reported with its line."""
+    kept = []
+    for entry in result.entries:
+        found = longest_field(entry)
+        if found is None:
+            kept.append(entry)
+            continue
+        label = f"{shortened(entry.key)}: " if entry.key else ""
+        result.problems.append(Problem(source, entry.line, label + field_too_long(*found)))
+    result.entries[:] = kept
 
 
 def _looks_binary(text: str) -> bool:
@@ -94,8 +121,14 @@ def _other_formats(text: str, source: str, chosen: str) -> list[Problem]:
 
 
 def parse_file(path: Path, format: str | None = None, encoding: str | None = None) -> ParseResult:
+    """Read and parse a file; one over MAX_FILE_BYTES is refused before it is read (and one
+    that grows while it is read, or has no size, such as a pipe, stops being read there)."""
     try:
-        data = path.read_bytes()
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise FileTooLarge(file_too_large(str(path), size))
+        with path.open("rb") as stream:
+            data = read_at_most(stream, str(path))
     except FileNotFoundError:
         raise UnsupportedFormat(f"{path}: no such file") from None
     except IsADirectoryError:
@@ -105,9 +138,19 @@ def parse_file(path: Path, format: str | None = None, encoding: str | None = Non
     return parse_data(data, str(path), format, encoding)
 
 
+def read_at_most(stream: BinaryIO, source: str) -> bytes:
+    """The bytes of ``stream`` (a file, standard input), refused once past MAX_FILE_BYTES."""
+    data = stream.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise FileTooLarge(file_too_large(source, None))
+    return data
+
+
 def parse_data(
     data: bytes, source: str, format: str | None = None, encoding: str | None = None
 ) -> ParseResult:
+    if len(data) > MAX_FILE_BYTES:
+        raise FileTooLarge(file_too_large(source, len(data)))
     decoded = decode_bytes(data, encoding)
     result = parse_text(decoded.text, source, format)
     result.encoding = decoded.encoding

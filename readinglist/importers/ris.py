@@ -16,6 +16,7 @@ import rispy
 from readinglist.domain.drafts import PaperDraft, ParseResult, Problem
 from readinglist.domain.identifiers import normalize_arxiv_id, normalize_doi
 from readinglist.domain.values import AuthorName
+from readinglist.importers.limits import MAX_FIELD_CHARS, field_too_long, long_tagged_value
 
 FORMAT = "ris"
 _START = re.compile(r"^TY  -")
@@ -239,6 +240,12 @@ def parse_ris(text: str, source: str = "<ris>") -> ParseResult:
     if not found:
         result.problems.append(Problem(source, None, "no RIS record ('TY  - …' line) found"))
     for line, record_text in found:
+        if len(record_text) > MAX_FIELD_CHARS:  # only then can one value be too long
+            long = long_tagged_value(record_text.split("\n"))
+            if long is not None:
+                message = field_too_long(long.tag, long.length, "this record")
+                result.problems.append(Problem(source, line + long.offset, message))
+                continue
         try:
             parsed = rispy.loads(record_text, skip_unknown_tags=False)
         except Exception as error:  # rispy raises plain exceptions on malformed records

@@ -10,6 +10,7 @@ import rispy
 
 from readinglist.domain.drafts import PaperDraft, ParseResult, Problem
 from readinglist.domain.identifiers import normalize_doi
+from readinglist.importers.limits import MAX_FIELD_CHARS, field_too_long, long_tagged_value
 from readinglist.importers.ris import ris_name
 
 FORMAT = "wos"
@@ -41,7 +42,7 @@ def _draft(record: dict[str, Any], line: int | None) -> PaperDraft:
     draft.venue = venue.title() if venue.isupper() else venue
     draft.abstract = _pop(record, "abstract")
     year = _pop(record, "publication_year")
-    draft.year = int(year) if year.isdigit() else None
+    draft.year = int(year) if year.isdecimal() and len(year) < 10 else None  # not '²', not 10**5000
     draft.volume = _pop(record, "volume")
     draft.number = _pop(record, "issue")
     first, last = _pop(record, "beginning_page"), _pop(record, "ending_page")
@@ -53,8 +54,24 @@ def _draft(record: dict[str, Any], line: int | None) -> PaperDraft:
     return draft
 
 
+def _without_long_records(text: str, source: str, problems: list[Problem]) -> str:
+    """The text with each record holding a value over the field limit blanked out (and said),
+    its lines kept so that the others keep their numbers."""
+    rows = text.splitlines()
+    starts = [n for n, row in enumerate(rows) if row.startswith("PT ")]
+    for start, end in zip(starts, [*starts[1:], len(rows)], strict=True):
+        long = long_tagged_value(rows[start:end])
+        if long is not None:
+            message = field_too_long(long.tag, long.length, "this record")
+            problems.append(Problem(source, start + long.offset + 1, message))
+            rows[start:end] = [""] * (end - start)
+    return "\n".join(rows) if problems else text
+
+
 def parse_wos(text: str, source: str = "<wos>") -> ParseResult:
     result = ParseResult(format=FORMAT)
+    if len(text) > MAX_FIELD_CHARS:  # only then can one value be too long
+        text = _without_long_records(text, source, result.problems)
     lines = [n for n, row in enumerate(text.splitlines(), start=1) if row.startswith("PT ")]
     try:
         parsed = rispy.loads(text.lstrip("\ufeff"), implementation=rispy.WokParser)
