@@ -6,37 +6,21 @@ below the marker line.
 
 from __future__ import annotations
 
-import hashlib
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from readinglist.domain.views import PaperView
 from readinglist.exporters.common import tag_word
+from readinglist.exporters.file_names import safe_stem
 
 MARKER = "%% readinglist: write below this line; it is kept when you export again %%"
-_UNSAFE = re.compile(r'[\\/:*?"<>|#^\[\]]')
-
-
-_RESERVED = {
-    "con",
-    "prn",
-    "aux",
-    "nul",
-    *(f"com{i}" for i in range(1, 10)),
-    *(f"lpt{i}" for i in range(1, 10)),
-}
 
 
 def note_name(key: str) -> str:
     """The key as a file name; when the key cannot be used as it is (a '/', a name Windows
     reserves, great length) a short hash of it keeps two papers from sharing a file."""
-    safe = _UNSAFE.sub("-", key).strip(". ")[:100] or "paper"
-    if safe == key and safe.lower() not in _RESERVED:
-        return safe + ".md"
-    digest = hashlib.sha1(key.encode("utf-8")).hexdigest()[:8]
-    return f"{safe}-{digest}.md"
+    return safe_stem(key) + ".md"
 
 
 def front_matter(paper: PaperView) -> dict:
@@ -84,8 +68,13 @@ class VaultReport:
 def write_vault(papers: Iterable[PaperView], folder: Path) -> VaultReport:
     folder.mkdir(parents=True, exist_ok=True)
     report = VaultReport()
+    taken: set[str] = set()  # as a case-insensitive file system compares names
     for paper in papers:
-        path = folder / note_name(paper.key)
+        name = note_name(paper.key)
+        while name.casefold() in taken:  # 'Smith2020' after 'smith2020': each keeps its note
+            name = f"{name.removesuffix('.md')}-{paper.id}.md"
+        taken.add(name.casefold())
+        path = folder / name
         kept = ""
         if path.exists():
             old = path.read_text(encoding="utf-8")

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from readinglist.exporters.file_names import clean_name
 from readinglist.services.exporting import ExportOptions, ExportScope
 from readinglist.services.library import Library
 
@@ -28,6 +29,12 @@ FORMATS = (
     ExportFormat("ris", "RIS", "ris"),
     ExportFormat("obsidian", "Obsidian notes (a folder)", ""),
 )
+
+
+def suggested_file_name(title: str, fmt: ExportFormat) -> str:
+    """What the save dialog offers for exporting a list or a search: its title as one safe
+    file name, whatever the list is called ('../notes', 'C:\\x', 'CON')."""
+    return f"{clean_name(title.replace(':', ''), fallback='papers')}.{fmt.suffix}"
 
 
 def export_to(

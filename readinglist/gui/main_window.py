@@ -34,7 +34,13 @@ from readinglist.domain.values import LibraryError
 from readinglist.gui.backups_dialog import BackupsDialog, restore_work
 from readinglist.gui.controller import LibraryController
 from readinglist.gui.detail_pane import DetailPane
-from readinglist.gui.exporting import FORMATS, ExportFormat, bibtex_text, export_to
+from readinglist.gui.exporting import (
+    FORMATS,
+    ExportFormat,
+    bibtex_text,
+    export_to,
+    suggested_file_name,
+)
 from readinglist.gui.highlight import query_terms
 from readinglist.gui.import_preview import ImportPreviewDialog
 from readinglist.gui.jobs import Job
@@ -775,12 +781,11 @@ class MainWindow(QMainWindow):
             what = "Select some papers" if scope == "selection" else "Open a reading list"
             self.show_error(f"{what} first.")
             return
-        name = found[1].replace("/", "-").replace(":", "")
         if fmt.suffix:
             path, _ = QFileDialog.getSaveFileName(
                 self,
                 f"Export as {fmt.title}",
-                str(Path.home() / f"{name}.{fmt.suffix}"),
+                str(Path.home() / suggested_file_name(found[1], fmt)),
                 f"{fmt.title} (*.{fmt.suffix})",
             )
         else:
