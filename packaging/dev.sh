@@ -116,8 +116,8 @@ test)
     # The window's tests run real Qt widgets offscreen.
     install_qt_debs "${QT_OFFSCREEN_DEBS[@]}"
     export QT_QPA_PLATFORM=offscreen
-    "$venv/bin/ruff" check readinglist tests
-    "$venv/bin/ruff" format --check readinglist tests
+    "$venv/bin/ruff" check .
+    "$venv/bin/ruff" format --check .
     "$venv/bin/lint-imports"
     exec "$venv/bin/python" -m pytest -n 2 "$@"
     ;;

@@ -154,3 +154,28 @@ def test_an_indexing_helper_that_dies_is_an_error_never_a_hang(tmp_path):
         timeout=120,
     )
     assert "failed: an indexing helper process ended with exit code 3" in done.stdout, done.stderr
+
+
+def test_a_failed_index_commit_releases_the_index_for_the_next_try(tmp_path, monkeypatch):
+    import readinglist.search.whoosh_index as whoosh_index
+    from readinglist.search.index import SearchDoc
+
+    index = WhooshIndex(tmp_path / "index")
+    real = whoosh_index._open_writer
+
+    def full_disk(*args, **kwargs):
+        writer = real(*args, **kwargs)
+
+        def commit(*_args, **_kwargs):
+            raise OSError(28, "No space left on device")
+
+        writer.commit = commit
+        return writer
+
+    monkeypatch.setattr(whoosh_index, "_open_writer", full_disk)
+    with pytest.raises(OSError):
+        index.update([SearchDoc(id=1, version=1, title="lost to a full disk")])
+    monkeypatch.undo()
+    index.update([SearchDoc(id=1, version=1, title="written once there is room")])  # no lock
+    assert index.versions() == {1: 1}
+    index.close()

@@ -76,7 +76,8 @@ def parse_text(text: str, source: str, format: str | None = None) -> ParseResult
     _refuse_oversized(result, source)
     result.problems.extend(_other_formats(text, source, chosen))
     if not result.entries and text.strip() and not result.errors:
-        result.problems.append(Problem(source, None, f"no papers found in this {chosen} text"))
+        what = "text" if chosen == "text" else f"{chosen} text"
+        result.problems.append(Problem(source, None, f"no papers found in this {what}"))
     return result
 
 

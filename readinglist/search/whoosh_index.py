@@ -7,6 +7,7 @@ open, which costs far more than the slightly slower queries (see shared MEASUREM
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import threading
@@ -93,6 +94,17 @@ def _fields(doc: SearchDoc) -> dict[str, object]:
     return {k: v for k, v in values.items() if v != ""}
 
 
+def _commit_or_release(writer) -> None:
+    """Commit; when that fails, cancel, so that Whoosh's write lock is released and the next
+    update can try again (the changes stay queued in the database meanwhile)."""
+    try:
+        writer.commit()
+    except BaseException:
+        with contextlib.suppress(Exception):
+            writer.cancel()
+        raise
+
+
 class WhooshIndex:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
@@ -134,7 +146,7 @@ class WhooshIndex:
         except BaseException:
             writer.cancel()
             raise
-        writer.commit()
+        _commit_or_release(writer)
         with self._guard:
             self._drop_searcher()
 
@@ -159,7 +171,7 @@ class WhooshIndex:
             writer.cancel()
             shutil.rmtree(fresh, ignore_errors=True)
             raise
-        writer.commit()
+        _commit_or_release(writer)
         with self._guard:
             self._drop_searcher()
             old = self.folder.with_name(self.folder.name + ".old")
