@@ -21,6 +21,7 @@ from whoosh import fields
 from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
+from whoosh.query import Or, Term
 from whoosh.support.charset import accent_map
 
 from readinglist.search.index import Progress, SearchDoc, SearchHits
@@ -94,6 +95,19 @@ def _fields(doc: SearchDoc) -> dict[str, object]:
     return {k: v for k, v in values.items() if v != ""}
 
 
+def _delete_ids(writer, ids: Sequence[int]) -> None:
+    """Delete the documents of ``ids`` (those that are there) with one searcher. Whoosh's
+    update_document opens a searcher per document to delete its old version, which made
+    updates 3-4x slower than adding (671 against 2,499 papers/s at 10,000)."""
+    if not ids:
+        return
+    terms = [Term("id", str(paper_id)) for paper_id in dict.fromkeys(ids)]
+    with writer.searcher() as searcher:
+        for start in range(0, len(terms), 1024):
+            for docnum in searcher.docs_for_query(Or(terms[start : start + 1024])):
+                writer.delete_document(docnum)
+
+
 def _commit_or_release(writer) -> None:
     """Commit; when that fails, cancel, so that Whoosh's write lock is released and the next
     update can try again (the changes stay queued in the database meanwhile)."""
@@ -139,10 +153,9 @@ class WhooshIndex:
         parallel = len(docs) >= PARALLEL_BUILD_MIN_DOCS
         writer = self._writer(parallel)
         try:
-            for paper_id in removed:
-                writer.delete_by_term("id", str(paper_id))
+            _delete_ids(writer, [*removed, *(doc.id for doc in docs)])
             for doc in docs:
-                writer.update_document(**_fields(doc))
+                writer.add_document(**_fields(doc))
         except BaseException:
             writer.cancel()
             raise

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlmodel import Session
 
 from readinglist.domain.changes import Changes
@@ -50,11 +50,12 @@ def tag_ids(session: Session, names: Iterable[str], create: bool = True) -> dict
             found[row.name_key] = row.id
     missing = [k for k in wanted if k not in found]
     if missing and create:
-        for key in missing:
-            tag = Tag(name=wanted[key], name_key=key)
-            session.add(tag)
-            session.flush()
-            found[key] = tag.id
+        session.execute(
+            insert(Tag.__table__), [{"name": wanted[k], "name_key": k} for k in missing]
+        )
+        for batch in chunks(missing):
+            for row in session.execute(select(T.id, T.name_key).where(T.name_key.in_(batch))):
+                found[row.name_key] = row.id
     elif missing:
         raise TagNotFound(f"no tag named {wanted[missing[0]]!r}")
     return found

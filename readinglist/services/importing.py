@@ -14,11 +14,17 @@ from sqlmodel import Session
 from readinglist.domain.citekeys import make_unique, suggest_key
 from readinglist.domain.drafts import NUMBER_FIELDS, TEXT_FIELDS, PaperDraft, Problem
 from readinglist.domain.identifiers import normalize_arxiv_id, normalize_doi, normalize_title
-from readinglist.domain.models import ImportRun, Note, Paper, utcnow
+from readinglist.domain.models import ImportRun, Note, Paper, PaperTag, utcnow
 from readinglist.domain.names import author_sort_key
 from readinglist.domain.values import InvalidValue, ReadingStatus
 from readinglist.services.duplicates import KnownPapers
-from readinglist.services.editing import change_tags, clean_tag, insert_authors, paper_tags
+from readinglist.services.editing import (
+    change_tags,
+    clean_tag,
+    insert_authors,
+    paper_tags,
+    tag_ids,
+)
 from readinglist.storage.database import Database
 from readinglist.storage.papers import P, enqueue, mark_changed
 
@@ -307,12 +313,15 @@ def _import_batch(
 def _attach(session: Session, ids: list[int], entries: list[_Pending]) -> None:
     """Authors, tags and notes of freshly inserted papers."""
     insert_authors(session, {pid: e.draft.authors for pid, e in zip(ids, entries, strict=True)})
-    tagged: dict[tuple[str, ...], list[int]] = {}
+    # New papers have no tags yet and are queued for the index already: one lookup of every
+    # tag of the batch, one insert of their links (not a change_tags per paper).
+    tag_id = tag_ids(session, [tag for entry in entries for tag in entry.tags])
+    links = []
     for pid, entry in zip(ids, entries, strict=True):
-        if entry.tags:
-            tagged.setdefault(tuple(entry.tags), []).append(pid)
-    for tags, pids in tagged.items():
-        change_tags(session, pids, tags, [])
+        for key in dict.fromkeys(tag.casefold() for tag in entry.tags):
+            links.append({"paper_id": pid, "tag_id": tag_id[key]})
+    if links:
+        session.execute(insert(PaperTag.__table__), links)
     now = utcnow()
     notes = [
         {"paper_id": pid, "body": body, "created_at": now, "updated_at": now}
