@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 from sqlalchemy import select
 from sqlmodel import Session
 
@@ -52,6 +52,8 @@ class KnownPapers:
         self.by_arxiv: dict[str, int] = {}
         self.by_title: dict[str, list[int]] = {}
         self.by_author_year: dict[tuple[str, int | None], list[int]] = {}
+        # the titles of each block, in the same order: compared in one rapidfuzz call
+        self.titles_by_author_year: dict[tuple[str, int | None], list[str]] = {}
         self.papers: dict[int, _Known] = {}
         # casefolded: BibTeX cannot tell 'Chen_2017' from 'chen_2017', so neither do we
         self.keys: set[str] = set()
@@ -103,6 +105,7 @@ class KnownPapers:
             self.by_title.setdefault(row["title_norm"], []).append(paper_id)
             block = (author_key(first), row["year"])
             self.by_author_year.setdefault(block, []).append(paper_id)
+            self.titles_by_author_year.setdefault(block, []).append(row["title_norm"])
 
     def _titles_agree(self, paper_id: int, title_norm: str) -> bool:
         known = self.papers[paper_id].title_norm
@@ -149,12 +152,22 @@ class KnownPapers:
             return paper_id
         if not author or row["year"] is None:
             return None
-        block = self.by_author_year.get((author, row["year"]), ())
-        for paper_id in block:
-            known = self.papers[paper_id].title_norm
+        block = (author, row["year"])
+        ids = self.by_author_year.get(block, ())
+        # A prolific author's year can hold hundreds of papers: the titles are scored in one
+        # call (C code), and only those close enough are looked at, in the block's order.
+        close = process.extract(
+            title,
+            self.titles_by_author_year.get(block, ()),
+            scorer=fuzz.ratio,
+            score_cutoff=SAME_TITLE,
+            limit=None,
+        )
+        for _known, _score, position in sorted(close, key=lambda found: found[2]):
+            paper_id = ids[position]
             if keyed and paper_id in self.keyed_here:
                 continue
-            if fuzz.ratio(known, title) >= SAME_TITLE and _numerals(known) == _numerals(title):
+            if _numerals(self.papers[paper_id].title_norm) == _numerals(title):
                 return paper_id
         return None
 
