@@ -62,6 +62,8 @@ def find_arxiv_ids(text: str) -> list[str]:
 
 
 def strip_accents(text: str) -> str:
+    if text.isascii():  # most titles and names: nothing to decompose or fold
+        return text
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return stripped.translate(_FOLD_EXTRA)
@@ -90,10 +92,13 @@ _FOLD_EXTRA = str.maketrans(
 )
 
 
+_WORD = re.compile(r"[^\W_]+")
+
+
 def normalize_title(title: str) -> str:
     """Casefolded, accent-free words only: how duplicates are recognised across sources."""
     folded = strip_accents(title).casefold()
-    return " ".join(re.findall(r"[^\W_]+", folded))
+    return " ".join(_WORD.findall(folded))
 
 
 def _unique(values) -> list[str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from rapidfuzz import fuzz, process
@@ -27,7 +28,13 @@ CONFLICTING_TITLE = 60  # below this, two papers sharing an identifier are diffe
 def author_key(name: AuthorName | None) -> str:
     if name is None:
         return ""
-    return normalize_title(name.family or name.literal).replace(" ", "")
+    return _folded_name(name.family or name.literal)
+
+
+@lru_cache(maxsize=65_536)
+def _folded_name(name: str) -> str:
+    """Names repeat across a library (every paper of an author): folded once each."""
+    return normalize_title(name).replace(" ", "")
 
 
 @dataclass(frozen=True)
