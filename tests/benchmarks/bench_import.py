@@ -14,35 +14,25 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import sqlite3
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
-from contextlib import closing
 from pathlib import Path
 
 import bibtexparser
 
 from readinglist import open_library
 from readinglist.importers.registry import parse_file
+from tests.benchmarks.baselines import bibtex_split, fts5_index
+from tests.benchmarks.children import wall_time
+from tests.benchmarks.cli_times import program
 
 CORPUS = "corpora/zotero-better-bibtex/Unabbreviate on import #1436-3.bib"
 
 
 def cli_run(path: Path) -> float:
     folder = Path(tempfile.mkdtemp(prefix="rl-bench-cli-")) / "lib"
-    command = [
-        str(Path(sys.executable).with_name("readinglist")),
-        "--library",
-        str(folder),
-        "import",
-        str(path),
-    ]
-    start = time.perf_counter()
-    subprocess.run(command, check=True, capture_output=True)
-    return time.perf_counter() - start
+    return wall_time([*program(), "--library", str(folder), "import", str(path)])
 
 
 def one_run(path: Path) -> dict[str, float]:
@@ -70,24 +60,19 @@ def one_run(path: Path) -> dict[str, float]:
 
 def baselines(path: Path) -> dict[str, float]:
     text = path.read_text(encoding="utf-8")
-    start = time.perf_counter()
-    library = bibtexparser.parse_string(text, parse_stack=[])
-    split = time.perf_counter() - start
     rows = [
         (
+            number,
             e.get("title").value if e.get("title") else "",
             e.get("abstract").value if e.get("abstract") else "",
         )
-        for e in library.entries
+        for number, e in enumerate(bibtexparser.parse_string(text, parse_stack=[]).entries, 1)
     ]
     db = Path(tempfile.mkdtemp(prefix="rl-fts-")) / "fts.sqlite3"
-    with closing(sqlite3.connect(db)) as connection:
-        start = time.perf_counter()
-        connection.execute("CREATE VIRTUAL TABLE p USING fts5(title, abstract)")
-        with connection:
-            connection.executemany("INSERT INTO p VALUES (?, ?)", rows)
-        fts = time.perf_counter() - start
-    return {"bibtexparser_split_s": split, "fts5_index_s": fts}
+    return {
+        "bibtexparser_split_s": bibtex_split(path),
+        "fts5_index_s": fts5_index(db, ("title", "abstract"), rows),
+    }
 
 
 def main() -> None:

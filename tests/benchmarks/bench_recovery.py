@@ -15,21 +15,15 @@ import shutil
 import sqlite3
 import statistics
 import tempfile
-import time
 from contextlib import closing
 from pathlib import Path
 
 from readinglist import open_library
 from readinglist.services.backups import restore
-from tests.test_crash_safety import write_bibtex
+from tests.benchmarks.generate import papers, write_bibtex
+from tests.benchmarks.stats import timed
 
 RESULTS = Path(__file__).with_name("results") / "recovery.json"
-
-
-def timed(action) -> float:
-    started = time.perf_counter()
-    action()
-    return time.perf_counter() - started
 
 
 def measure(folder: Path) -> dict[str, float]:
@@ -38,7 +32,7 @@ def measure(folder: Path) -> dict[str, float]:
     def reopen_without_index() -> None:
         shutil.rmtree(folder / "index")
         with open_library(folder) as library:  # finds no index, rebuilds it, then is usable
-            assert library.search("neural").total > 0
+            assert library.search("learning").total > 0
 
     def plain_copy() -> None:
         target = folder / "plain-copy.sqlite3"
@@ -64,7 +58,7 @@ def main() -> None:
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="rl-recovery-"))
     source = work / "papers.bib"
-    write_bibtex(source, args.papers)
+    write_bibtex(source, list(papers(args.papers)))
     folder = work / "library"
     with open_library(folder) as library:
         report = library.import_file(source)

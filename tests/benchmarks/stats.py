@@ -1,0 +1,47 @@
+"""How the suite turns repeated timings into figures: medians and 95th percentiles, never
+means (one stall of a noisy shared machine would move a mean), and a run's own peak memory."""
+
+from __future__ import annotations
+
+import resource
+import statistics
+import time
+from collections.abc import Callable, Iterable
+from typing import Any
+
+
+def percentile(values: Iterable[float], fraction: float) -> float:
+    """The nearest-rank percentile: a value that was measured, not an interpolation."""
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def summary(values: Iterable[float]) -> dict[str, float]:
+    """Median, p95, min, max and how many: what every figure in suite.json carries."""
+    data = list(values)
+    if not data:
+        return {"n": 0}
+    return {
+        "median": statistics.median(data),
+        "p95": percentile(data, 0.95),
+        "min": min(data),
+        "max": max(data),
+        "n": len(data),
+    }
+
+
+def timed(action: Callable[[], Any]) -> float:
+    """Seconds ``action`` took on the wall clock (what a user waits)."""
+    started = time.perf_counter()
+    action()
+    return time.perf_counter() - started
+
+
+def peak_rss_mb() -> dict[str, float]:
+    """Peak resident memory of this process and of its largest finished child (Whoosh's
+    index workers are processes of their own), in MB."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return {"self": own, "largest_child": children}
