@@ -19,7 +19,7 @@ from readinglist.cli.main import cli
 from readinglist.domain.values import DamagedLibrary, LibraryBusy, LibraryError
 from readinglist.services.backups import Backups, restore
 from readinglist.storage.database import HEAD_REVISION, Database
-from tests.factories import draft
+from tests.factories import draft, empty_an_index_page
 
 
 def notes_of(library, ref) -> list[str]:
@@ -357,14 +357,7 @@ def test_a_run_of_bulk_operations_never_pushes_out_the_last_periodic_backup(note
 
 def test_a_periodic_backup_finds_damage_deep_in_the_file_and_keeps_no_bad_copy(noted):
     sound = noted.backup()
-    with closing(sqlite3.connect(noted.folder / "library.sqlite3")) as db:
-        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        root = db.execute(
-            "SELECT rootpage FROM sqlite_master WHERE name = 'ix_paper_title_norm'"
-        ).fetchone()[0]
-    with open(noted.folder / "library.sqlite3", "r+b") as file:
-        file.seek((root - 1) * 4096 + 3)
-        file.write(b"\x00\x00")
+    empty_an_index_page(noted.folder)
     noted.rate(2, 3)  # something changed since the last backup
     with pytest.raises(DamagedLibrary, match="damaged") as caught:
         noted.backup_if_due()

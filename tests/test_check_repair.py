@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from readinglist import open_library
 from readinglist.cli.main import cli
 from readinglist.services.health import RECOVERED_TAG, RECOVERED_TITLE
+from tests.factories import empty_an_index_page
 
 
 def raw(library) -> sqlite3.Connection:
@@ -71,16 +72,8 @@ def test_citation_keys_equal_but_for_case_are_found_and_told_apart(library, list
 
 
 def test_a_damaged_database_index_is_rebuilt_by_repair(library, listed):
-    with raw(library) as db:
-        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        page_size = db.execute("PRAGMA page_size").fetchone()[0]
-        root = db.execute(
-            "SELECT rootpage FROM sqlite_master WHERE name = 'ix_paper_title_norm'"
-        ).fetchone()[0]
     library.close()
-    with open(library.folder / "library.sqlite3", "r+b") as file:
-        file.seek((root - 1) * page_size + 3)
-        file.write(b"\x00\x00")  # the index page now says it holds no entries
+    empty_an_index_page(library.folder)
     with open_library(library.folder) as reopened:
         report = reopened.check()
         assert report.integrity and "ix_paper_title_norm" in " ".join(report.integrity)

@@ -179,18 +179,10 @@ def test_keeping_fewer_backups_asks_before_deleting_any(qtbot, window):
 
 
 def test_damage_deep_in_the_file_is_said_once_the_window_is_open(qtbot, open_window, library):
-    import sqlite3
-    from contextlib import closing
+    from tests.factories import empty_an_index_page
 
     library.open_sample()
-    with closing(sqlite3.connect(library.folder / "library.sqlite3")) as db:
-        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        root = db.execute(
-            "SELECT rootpage FROM sqlite_master WHERE name = 'ix_paper_title_norm'"
-        ).fetchone()[0]
-    with open(library.folder / "library.sqlite3", "r+b") as file:
-        file.seek((root - 1) * 4096 + 3)
-        file.write(b"\x00\x00")
+    empty_an_index_page(library.folder)
     window = open_window(library)
     assert window.file_problems
     assert "damaged" in window.last_error  # in red in the status bar
