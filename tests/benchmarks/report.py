@@ -11,8 +11,8 @@ HOW = """\
 Each figure is the median (and the 95th percentile) of its repeated runs; a search figure pools
 every query of every run. A *ratio* beside a baseline is our time divided by the baseline's,
 both measured in the same run on the same data (3.0× = three times as long). Beside the peers
-it is said as who is faster, by how much. Targets
-are issue 7's, stated for 100,000 papers (search also at 10,000); ✅ met, ❌ missed."""
+it is said as who is faster, by how much. Targets are issue 7's, stated for 100,000 papers
+(search also at 10,000); ✅ met, ❌ missed."""
 
 NOTES = """\
 ## How it is measured
@@ -203,16 +203,19 @@ def markdown(results: dict[str, Any], command: str) -> str:
     out = [
         "# Benchmark results (issue 7)",
         "",
-        f"Written by `{command}`. Machine: {m['cpu']}, {m['cores']} cores, {m['memory']}; "
+        "Written by `python -m tests.benchmarks.suite` (the command of each size is given with "
+        f"it). Machine: {m['cpu']}, {m['cores']} cores, {m['memory']}; "
         f"{m['os']}; Python {m['python']}, SQLite {m['sqlite']}, Whoosh {m['whoosh']}, "
         f"SQLAlchemy {m['sqlalchemy']}, PySide6 {m['pyside6']}; readinglist {m['readinglist']} "
-        f"at {m['commit']}. Load average when the run started: {m['load_at_start']} "
-        "(a shared machine: other work ran beside this).",
+        f"at {m['commit']}. A shared machine: other work may run beside the suite (the load "
+        "average at the start of each size is given with it).",
         "",
         HOW,
     ]
     for size, data in sorted(results["sizes"].items(), key=lambda item: int(item[0])):
         s = data["settings"]
+        papis_lines = papis_target(size, data["peers"])
+        papis_lines += [""] if papis_lines else []
         out += [
             "",
             f"## {int(size):,} papers",
@@ -220,7 +223,8 @@ def markdown(results: dict[str, Any], command: str) -> str:
             f"Measured {data['measured_at']} ({data['wall_s'] / 60:.0f} min in all; load average "
             f"{data['machine']['load_at_start']} at the start); "
             f"{_runs(s['repeat'])} of each figure, {_runs(s['slow_repeat'])} of the import and "
-            f"the re-index; seed {s['seed']}; the .bib is {data['bib_mb']:.1f} MB.",
+            f"the re-index; seed {s['seed']}; the .bib is {data['bib_mb']:.1f} MB; "
+            f"`{data.get('command', command)}`.",
             "",
             *figure_table(data["figures"]),
             "",
@@ -232,8 +236,7 @@ def markdown(results: dict[str, Any], command: str) -> str:
             "",
             *peer_table(data["peers"]),
             "",
-            *papis_target(size, data["peers"]),
-            "",
+            *papis_lines,
             *big_selection_table(data["raw"].get("big_selection")),
         ]
     out += ["", "## Targets missed", "", *missed(results["sizes"]), "", NOTES]

@@ -4,7 +4,6 @@ means (one stall of a noisy shared machine would move a mean), and a run's own p
 from __future__ import annotations
 
 import resource
-import statistics
 import time
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -16,20 +15,6 @@ def percentile(values: Iterable[float], fraction: float) -> float:
     if not ordered:
         return float("nan")
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
-
-
-def summary(values: Iterable[float]) -> dict[str, float]:
-    """Median, p95, min, max and how many: what every figure in suite.json carries."""
-    data = list(values)
-    if not data:
-        return {"n": 0}
-    return {
-        "median": statistics.median(data),
-        "p95": percentile(data, 0.95),
-        "min": min(data),
-        "max": max(data),
-        "n": len(data),
-    }
 
 
 def timed(action: Callable[[], Any]) -> float:

@@ -166,6 +166,7 @@ def run(
             data = measure_size(size, options, work)
         finally:
             shutil.rmtree(work, ignore_errors=True)
+        data["command"] = command
         results["sizes"][str(size)] = data
         write(results, target, page, command)
         log(f"{size:,}: done in {data['wall_s'] / 60:.1f} min; wrote {target} and {page}")

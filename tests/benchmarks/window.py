@@ -11,6 +11,7 @@ and Qt cost before any of our work). The child runs as
 from __future__ import annotations
 
 import argparse
+import atexit
 import json
 import os
 import shutil
@@ -78,8 +79,9 @@ def _open_window(library: str):
     from readinglist.services.library import Library
 
     app = application()
-    ini = Path(tempfile.mkdtemp(prefix="rl-bench-settings-")) / "settings.ini"
-    settings = QSettings(str(ini), QSettings.Format.IniFormat)
+    folder = tempfile.mkdtemp(prefix="rl-bench-settings-")
+    atexit.register(shutil.rmtree, folder, True)  # the child's fresh settings go with it
+    settings = QSettings(str(Path(folder) / "settings.ini"), QSettings.Format.IniFormat)
     lib = Library.open(library, catch_up=False)
     window = MainWindow(lib, settings)
     window.resize(1400, 860)
