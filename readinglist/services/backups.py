@@ -24,6 +24,7 @@ from readinglist.domain.values import DamagedLibrary, InvalidValue, LibraryError
 from readinglist.storage.database import DATABASE_FILE
 from readinglist.storage.sqlite import (
     copy_database,
+    create_private_file,
     file_problems,
     is_damage,
     read_scalar,
@@ -333,8 +334,6 @@ def restore(library_folder: Path, ref: str | Path) -> RestoreReport:
             saved.append(backups.make("before-restore"))
 
     if not database.exists():
-        from readinglist.storage.sqlite import create_private_file
-
         create_private_file(database)
     try:
         restore_database(chosen.path, database, safety_copy)
@@ -342,8 +341,6 @@ def restore(library_folder: Path, ref: str | Path) -> RestoreReport:
         if aside is None or not is_damage(error):
             raise
         _remove_database(database)  # unreadable even by SQLite: start from an empty file
-        from readinglist.storage.sqlite import create_private_file
-
         create_private_file(database)
         restore_database(chosen.path, database, safety_copy)
     Database.open(library_folder).close()  # an older backup is upgraded now, not later
