@@ -1,8 +1,9 @@
 """LaTeX to Unicode and back for BibTeX values, with pylatexenc doing the real work.
 
 pylatexenc costs ~3 ms a value, and most values hold no LaTeX at all, so plain values take a
-fast path (braces dropped, nothing else to do) and repeated values (author names, journals) are
-decoded once.
+fast path (braces dropped, nothing else to do), repeated values (author names, journals) are
+decoded once, and in a value with LaTeX only the words that hold it are decoded, accented
+letters and escaped signs without pylatexenc.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pylatexenc.latex2text import LatexNodes2Text
 # What makes a value need pylatexenc; looked for with 'in', which scans megabytes in a
 # millisecond, where a regular expression alternating between them takes tens.
 _LATEX_MARKS = ("\\", "$", "~", "%", "--", "``", "''")
-_UNESCAPED = re.compile(r"(?<!\\)([%&])")
+_UNESCAPED = re.compile(r"(?<!\\)((?:\\\\)*)([%&])")  # after an even run of backslashes
 
 
 def _contexts():
@@ -118,15 +119,117 @@ def _cached(value: str) -> str:
 def _decode(value: str) -> str:
     if not _needs_parser(value) or len(value) > DECODED_LENGTH:
         return _squash(value.replace("{", "").replace("}", ""))
+    value = _prepared(value)
+    decoded = None
+    if not any(mark in value for mark in _WHOLE_VALUE_MARKS):
+        decoded = _decode_by_pieces(value)
+    return _squash(_parse(value) if decoded is None else decoded)
+
+
+def latex_to_text_whole(value: str) -> str:
+    """pylatexenc on the whole value, with none of latex_to_text's short cuts: what they
+    must agree with (tests compare the two), several times slower."""
+    if len(value) > DECODED_LENGTH:
+        return _decode(value)
+    return _squash(_parse(_prepared(value)))
+
+
+def _prepared(value: str) -> str:
     # \ocirc is the usual user macro for the ring accent in Czech names (Franc{\ocirc{u}}).
     value = value.replace("\\ocirc", "\\r").replace("\\textasciicircum{}", "^")
     # In a BibTeX value a bare '%' or '&' is text, not a LaTeX comment or table column.
-    value = _UNESCAPED.sub(r"\\\1", value)
+    return _UNESCAPED.sub(r"\1\\\2", value)
+
+
+# Constructs whose reach the word-by-word split below cannot follow: such a value goes to
+# pylatexenc whole.
+_WHOLE_VALUE_MARKS = ("\\begin", "\\(", "\\[", "\\verb", "\\iffalse", "$$")
+_COMMANDS = ("\\", "$", "~", "%")
+_LIGATURES_TEXT = (("---", "\u2014"), ("--", "\u2013"), ("``", "\u201c"), ("''", "\u201d"))
+_ESCAPED = re.compile(r"\\.")
+# A command at the end of a word may take the next word as its argument ('\\" o', '\\c c').
+_COMMAND_AT_END = re.compile(r"\\(?:(?:[^\W\d_]|@)+|.)?$")  # pylatexenc: any letter
+
+
+def _decode_by_pieces(value: str) -> str | None:
+    """Decode the words that hold LaTeX, each with everything it reaches (an open brace or
+    formula, a command's argument), and keep the plain text between them as it is: pieces
+    that decode on their own as they would inside the whole value. pylatexenc costs ~5 ms a
+    1,000-character abstract and more than the whole of this a word: decoding only the LaTeX
+    pieces made BibTeX import several times faster (tests/test_latex_pieces.py compares the
+    two). None for braces and formulas that cross each other: the whole value is decoded."""
+    out: list[str] = []
+    position = 0
+    while (found := _LATEX_WORD.search(value, position)) is not None:
+        out.append(_ligatures(value[position : found.start()]))
+        word, end = found.group(), found.end()
+        unclosed: list[str] = []  # '{' and '$' still open, innermost last
+        while True:
+            for mark in _GROUPING.findall(_ESCAPED.sub("", word)):
+                if mark == "{":
+                    unclosed.append(mark)
+                elif mark == "}":
+                    if unclosed and unclosed[-1] != "{":
+                        return None  # a brace closing inside a formula it did not open
+                    if unclosed:
+                        unclosed.pop()  # (a stray '}' outside everything is dropped)
+                elif unclosed and unclosed[-1] == "$":
+                    unclosed.pop()
+                elif "$" in unclosed:
+                    return None  # a formula opened inside a brace of a formula
+                else:
+                    unclosed.append(mark)
+            following = _NEXT_WORD.match(value, end)
+            if following is None or not (
+                unclosed or following.group(1)[0] in "{[^_" or _COMMAND_AT_END.search(word)
+            ):
+                break
+            word, end = following.group(1), following.end()
+        out.append(_decode_piece(value[found.start() : end]))
+        position = end
+    out.append(_ligatures(value[position:]))
+    return "".join(out)
+
+
+_GROUPING = re.compile(r"[{}$]")
+_LATEX_WORD = re.compile(r"\S*[\\{}$~]\S*")
+_NEXT_WORD = re.compile(r"\s+(\S+)")
+
+
+def _ligatures(text: str) -> str:
+    for ligature, character in _LIGATURES_TEXT:
+        if ligature in text:
+            text = text.replace(ligature, character)
+    return text
+
+
+def _decode_piece(piece: str) -> str:
+    text = _ACCENT.sub(_letter, piece) if "\\" in piece else piece
+    # the usual LaTeX of a bibliography (accented letters, escaped signs) without pylatexenc;
+    # anything else and the piece goes to pylatexenc as written
+    if any(mark in _SIGN.sub("", text) for mark in _COMMANDS):
+        return _parse_short(piece) if len(piece) <= 200 else _parse(piece)
+    parts = _SIGN.split(text)  # text, sign, text, sign, ... text
+    for number in range(0, len(parts), 2):
+        parts[number] = _ligatures(parts[number]).replace("{", "").replace("}", "")
+    return "".join(parts)
+
+
+_SIGN = re.compile(r"\\([%&$#_{}])")
+
+
+@lru_cache(maxsize=8192)
+def _parse_short(piece: str) -> str:
+    """Short pieces repeat ('$O(n \\log n)$', a journal's '\\&'): decoded once each."""
+    return _parse(piece)
+
+
+def _parse(value: str) -> str:
     try:
-        return _squash(_converter.latex_to_text(value, latex_context=_walker_context))
+        return _converter.latex_to_text(value, latex_context=_walker_context)
     except Exception:  # lenient as pylatexenc is, odd input (or nesting deeper than Python's
         # recursion limit: RecursionError) must never stop an import
-        return _squash(value.replace("{", "").replace("}", ""))
+        return value.replace("{", "").replace("}", "")
 
 
 _ENCODER = None
@@ -180,12 +283,13 @@ def text_to_ascii_latex(text: str) -> str:
 
 
 # Accent and special-letter commands, in the forms BibTeX files use: {\"o} \"{o} \"o {\'\i}
-# \c{c} {\ss} \o {\aa}. Each is converted by pylatexenc; everything else is left alone.
+# \c{c} {\ss} \o {\aa}. Each is converted by pylatexenc; everything else is left alone. The
+# spaces after a command named by letters ('\o ') belong to it, as in TeX.
 _ACCENT = re.compile(
     r"\{\\[`'^\"~=.uvHcdbrk]\s*(?:\{\\?[A-Za-z]\}|\\?[A-Za-z])\}"
-    r"|\\[`'^\"~=.uvHcdbrk]\s*(?:\{\\?[A-Za-z]\}|\\[ij](?![A-Za-z])|[A-Za-z])"
+    r"|\\[`'^\"~=.uvHcdbrk]\s*(?:\{\\?[A-Za-z]\}|\\[ij](?![^\W\d_])\s*|[A-Za-z])"
     r"|\{\\(?:ss|o|O|aa|AA|ae|AE|oe|OE|l|L|i|j)\}"
-    r"|\\(?:ss|o|O|aa|AA|ae|AE|oe|OE|l|L|i|j)(?![A-Za-z])(?:\{\})?"
+    r"|\\(?:ss|o|O|aa|AA|ae|AE|oe|OE|l|L|i|j)(?![^\W\d_])(?:\{\}|\s*)"
 )
 
 
@@ -193,8 +297,15 @@ def accents_to_unicode(source: str) -> str:
     """'S{\\"a}tze der {Principia}' -> 'Sätze der {Principia}': letters as UTF-8, the rest
     of the LaTeX (protecting braces, math, commands) as it was."""
 
-    def letter(match: re.Match) -> str:
-        text = latex_to_text(match.group(0))
-        return text if len(text) == 1 else match.group(0)
+    return _ACCENT.sub(_letter, source)
 
-    return _ACCENT.sub(letter, source)
+
+def _letter(match: re.Match) -> str:
+    return _accented(match.group(0))
+
+
+@lru_cache(maxsize=4096)
+def _accented(command: str) -> str:
+    """The letter an accent command makes, or the command as written if it makes none."""
+    text = _squash(_parse(command))
+    return text if len(text) == 1 else command
