@@ -42,6 +42,17 @@ def test_or_not_prefix_and_fuzzy(library, three_papers):
     assert titles(library.search("atention~")) == ["Attention Is All You Need"]
 
 
+def test_fuzzy_words_allow_the_distance_asked_and_see_words_added_later(library, three_papers):
+    assert library.search("atention~").total == 1
+    assert library.search("attnetion~").total == 0  # two letters swapped: two edits
+    assert library.search("attnetion~2").total == 1
+    assert library.search("btention~").total == 0  # the first letter must be right
+    # the words a fuzzy search compares with are read again once the index changes
+    assert library.search("zeitgeist~").total == 0
+    library.add_paper(draft(title="Zeitgeyst of a decade", year=2020))
+    assert titles(library.search("zeitgeist~")) == ["Zeitgeyst of a decade"]
+
+
 def test_fields_year_ranges_rating_status(library, three_papers):
     _, attention, maml = three_papers
     library.rate(attention, 5)

@@ -27,7 +27,7 @@ from whoosh.support.charset import accent_map
 from readinglist.search.index import Progress, SearchDoc, SearchHits
 from readinglist.search.lock import IndexBusy, index_lock, lock_path
 from readinglist.search.query import Node
-from readinglist.search.whoosh_compile import compile_query, fold
+from readinglist.search.whoosh_compile import Vocabulary, compile_query, fold
 from readinglist.search.whoosh_workers import MortalMpWriter, workers_can_die_with_parent
 
 INDEX_NAME = "papers_v1"  # a new schema gets a new name, and the old index is rebuilt
@@ -130,6 +130,7 @@ class WhooshIndex:
         else:
             self._index = self._storage.open_index(INDEX_NAME)
         self._searcher = None
+        self._vocabulary: Vocabulary | None = None  # the searcher's words, for fuzzy queries
         # The GUI searches on one thread while another feeds the index: the shared searcher
         # is swapped or closed only under this lock.
         self._guard = threading.RLock()
@@ -203,10 +204,16 @@ class WhooshIndex:
         if self._searcher is None:
             self._searcher = self._index.searcher()
         else:
-            self._searcher = self._searcher.refresh()
+            fresh = self._searcher.refresh()
+            if fresh is not self._searcher:
+                self._vocabulary = None
+            self._searcher = fresh
+        if self._vocabulary is None:
+            self._vocabulary = Vocabulary(self._searcher.reader())
         return self._searcher
 
     def _drop_searcher(self) -> None:
+        self._vocabulary = None
         if self._searcher is not None:
             self._searcher.close()
             self._searcher = None
@@ -214,7 +221,7 @@ class WhooshIndex:
     def search(self, query: Node, limit: int | None = 50, offset: int = 0) -> SearchHits:
         with self._guard:
             searcher = self._current_searcher()
-            compiled = compile_query(query, searcher)
+            compiled = compile_query(query, searcher, self._vocabulary)
             wanted = None if limit is None else offset + limit
             results = searcher.search(compiled, limit=wanted)
             ids = [int(hit["id"]) for hit in results[offset:wanted]]
