@@ -123,3 +123,63 @@ def test_limit_and_offset_page_through_ranked_results(library, three_papers):
     rest = library.search("", limit=2, offset=2)
     assert len(first.papers) == 2 and len(rest.papers) == 1
     assert {p.id for p in first.papers + rest.papers} == set(three_papers)
+
+
+def _several_segments(library, monkeypatch, count=40):
+    """Papers added in several commits, never merged: an index of several segments, some
+    documents deleted (edits replace a paper's document)."""
+    from readinglist.search import whoosh_index
+
+    monkeypatch.setattr(whoosh_index, "_commit_or_release", lambda w: w.commit(merge=False))
+    ids = []
+    for start in range(0, count, 10):
+        for n in range(start, start + 10):
+            words = " ".join(["learning"] * (n % 4 + 1))
+            ids.append(
+                library.add_paper(
+                    draft(f"Paper {n} on {words}", abstract=f"about learning, {n % 3} times"
+                          + " and more" * (n % 5), venue="Learning" if n % 2 else "Other")
+                ).created
+            )  # fmt: skip
+    library.rate(ids[::7], 4)  # their documents are replaced: deletions in old segments
+    return ids
+
+
+def test_ranking_every_match_is_whooshs_own_bm25f(library, monkeypatch):
+    """The search index scores from field lengths held in memory; the ranking (and its ids)
+    must be exactly what Whoosh's own BM25F gives, across segments and deletions."""
+    from readinglist.search.whoosh_compile import compile_query
+
+    _several_segments(library, monkeypatch)
+    index = library.index
+    for text in ("learning", "learning more", "title:learning", "learn*", "lerning~1"):
+        node = library.parse_query(text)
+        ours = index.search(node, limit=None)
+        with index._index.searcher() as plain:  # Whoosh's default weighting, its own reads
+            results = plain.search(compile_query(node, plain), limit=None)
+            expected = [int(hit["id"]) for hit in results]
+        assert ours.ids == expected, text
+        assert ours.total == len(expected)
+    assert len(index._current_searcher().reader().leaf_readers()) > 1  # several segments
+
+
+def test_a_search_reads_no_stored_fields_per_hit(library, monkeypatch):
+    """Paper ids come from each segment's ids, read once; a search does not open every
+    hit's stored fields (at 100,000 papers that was a file read per hit)."""
+    from whoosh.reading import SegmentReader
+
+    ids = _several_segments(library, monkeypatch)
+    library.search_ids("learning")  # the segments' ids are read here, once
+    calls = []
+    original = SegmentReader.stored_fields
+    monkeypatch.setattr(
+        SegmentReader, "stored_fields", lambda self, n: calls.append(n) or original(self, n)
+    )
+    found = library.search_ids("learning")
+    assert sorted(found) == sorted(ids)
+    assert calls == []
+
+
+def test_versions_skip_deleted_documents(library, monkeypatch):
+    ids = _several_segments(library, monkeypatch)
+    assert library.index.versions() == {v.id: v.version for v in library.views(ids)}

@@ -603,6 +603,11 @@ class MainWindow(QMainWindow):
 
     # --- reacting to changes ----------------------------------------------------------------
     def _changed(self, changes: Changes) -> None:
+        if not changes:
+            # a call that changed no paper, tag, list or search (a periodic backup, an edit
+            # that found nothing to do): nothing shown is stale. Reloading would read every
+            # id again, and at start-up would restart the first load of the table.
+            return
         self.model.refresh(list(changes.papers))
         self.detail.refresh(changes)
         self.reload()

@@ -1,10 +1,26 @@
-"""Icons and colours: a bundled icon set (Material Design Icons via qtawesome) tinted for the
-current palette, and a dark palette for platforms that do not provide one themselves."""
+"""Icons and colours: a bundled icon set (Material Design Icons, the font qtawesome ships)
+tinted for the current palette, and a dark palette for platforms that do not provide one
+themselves."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPalette
+import json
+from functools import cache
+from importlib.util import find_spec
+from pathlib import Path
+
+from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontDatabase,
+    QGuiApplication,
+    QIcon,
+    QIconEngine,
+    QPainter,
+    QPalette,
+    QPixmap,
+)
 from PySide6.QtWidgets import QApplication
 
 ICONS = {
@@ -51,12 +67,71 @@ def is_dark(palette: QPalette | None = None) -> bool:
 
 def icon(name: str) -> QIcon:
     """A toolbar/sidebar icon in the palette's text colour (sharp at any scale: a font glyph)."""
-    import qtawesome
-
     palette = QGuiApplication.palette()
     color = palette.color(QPalette.ColorRole.WindowText)
     disabled = palette.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText)
-    return qtawesome.icon(f"mdi6.{ICONS[name]}", color=color, color_disabled=disabled)
+    font = _icon_font()
+    if font is None:  # qtawesome's files are not where they were: let it find them
+        import qtawesome
+
+        return qtawesome.icon(f"mdi6.{ICONS[name]}", color=color, color_disabled=disabled)
+    family, glyphs = font
+    return QIcon(_GlyphEngine(family, glyphs[ICONS[name]], color, disabled))
+
+
+class _GlyphEngine(QIconEngine):
+    """One glyph of the icon font, drawn as qtawesome draws it (7/8 of the icon's height,
+    centred), in the palette's colour or its disabled colour. Importing qtawesome itself
+    costs 0.3 s at start-up (it imports qtpy, which loads every Qt class and QtOpenGL);
+    the window needs only its font."""
+
+    def __init__(self, family: str, glyph: str, color: QColor, disabled: QColor) -> None:
+        super().__init__()
+        self._family, self._glyph = family, glyph
+        self._color, self._disabled = QColor(color), QColor(disabled)
+
+    def paint(self, painter: QPainter, rect: QRect, mode: QIcon.Mode, state) -> None:
+        painter.save()
+        painter.setPen(self._disabled if mode == QIcon.Mode.Disabled else self._color)
+        font = QFont()
+        font.setFamily(self._family)
+        font.setPixelSize(max(1, round(0.875 * rect.height())))
+        painter.setFont(font)
+        painter.drawText(rect, int(Qt.AlignmentFlag.AlignCenter), self._glyph)
+        painter.restore()
+
+    def pixmap(self, size, mode: QIcon.Mode, state) -> QPixmap:
+        pixmap = QPixmap(size)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        self.paint(painter, QRect(QPoint(0, 0), size), mode, state)
+        painter.end()
+        return pixmap
+
+    def clone(self) -> QIconEngine:
+        return _GlyphEngine(self._family, self._glyph, self._color, self._disabled)
+
+
+@cache
+def _icon_font() -> tuple[str, dict[str, str]] | None:
+    """The Material Design Icons 6 font qtawesome ships, loaded into Qt, and the glyph of each
+    icon this program uses; None when the files cannot be found or loaded."""
+    spec = find_spec("qtawesome")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    fonts = Path(next(iter(spec.submodule_search_locations))) / "fonts"
+    ttf = sorted(fonts.glob("materialdesignicons6-webfont-[0-9]*.ttf"))
+    charmap = sorted(fonts.glob("materialdesignicons6-webfont-charmap-*.json"))
+    if not ttf or not charmap:
+        return None
+    try:
+        codes = json.loads(charmap[-1].read_text(encoding="utf-8"))
+        glyphs = {name: chr(int(codes[name], 16)) for name in ICONS.values()}
+    except (OSError, ValueError, KeyError):
+        return None
+    loaded = QFontDatabase.addApplicationFont(str(ttf[-1]))
+    families = QFontDatabase.applicationFontFamilies(loaded) if loaded >= 0 else []
+    return (families[0], glyphs) if families else None
 
 
 def themed(target, name: str):

@@ -203,3 +203,16 @@ def test_switching_to_dark_redraws_icons_and_sidebar_greys(qtbot, window):
     finally:
         app.setPalette(original)
         qtbot.waitUntil(lambda: abs(lightness_of_icon() - before_icon) < 30)
+
+
+def test_a_call_that_changes_nothing_does_not_reload_the_table(qtbot, window, monkeypatch):
+    """The periodic backup runs on the writer and changes nothing shown: at start-up its
+    reload restarted the table's first load (every id read again) and the sidebar counts."""
+    reloads, counts = [], []
+    monkeypatch.setattr(window, "reload", lambda *a, **k: reloads.append(a))
+    monkeypatch.setattr(window, "refresh_counts", lambda: counts.append(1))
+    window.periodic_backup()
+    settle(qtbot, window)
+    window.controller.rate([window.model.paper_id(0)], 3)  # a real change still reloads
+    settle(qtbot, window)
+    assert len(reloads) == 1 and len(counts) == 1
