@@ -10,6 +10,7 @@ from __future__ import annotations
 import readinglist.search.whoosh_quiet  # noqa: F401  (must precede the whoosh imports)
 
 # isort: split
+from whoosh import matching
 from whoosh import query as wq
 
 from readinglist.domain.identifiers import strip_accents
@@ -129,10 +130,8 @@ class _Compiler:
         tokens = [t.text for t in self.schema[field].analyzer(text)]
         if len(tokens) == 1:
             prefixes.add(tokens[0])
-        queries = [wq.Prefix(field, p) for p in sorted(prefixes) if p]
-        if not queries:
-            return wq.NullQuery
-        return queries[0] if len(queries) == 1 else wq.Or(queries)
+        prefixes.discard("")
+        return _Prefixes(field, tuple(sorted(prefixes))) if prefixes else wq.NullQuery
 
     def _fuzzy(self, field: str, text: str, distance: int) -> wq.Query:
         from rapidfuzz import process  # only here: 70 ms off every CLI start
@@ -162,3 +161,40 @@ class _Compiler:
         if field in ("key", "doi", "arxiv"):
             return wq.Term(field, value.strip().lower())
         return wq.Term(field, value)
+
+
+class _Prefixes(wq.Prefix):
+    """Papers with a word starting with any of ``prefixes`` in the field, all scored alike
+    (as Whoosh scores a prefix). Whoosh ORs a matcher per word in a tree of Python matchers:
+    'trans*' (10 words, ~40,000 postings at 100,000 papers) took 1-2 s. Here the papers of
+    all the words are gathered in one set, per segment, and walked as one list."""
+
+    def __init__(self, fieldname: str, prefixes: tuple[str, ...], boost: float = 1.0) -> None:
+        super().__init__(fieldname, prefixes[0], boost=boost)
+        self.prefixes = prefixes
+
+    def __eq__(self, other) -> bool:
+        return super().__eq__(other) and self.prefixes == other.prefixes
+
+    def __hash__(self) -> int:
+        return hash((self.fieldname, self.prefixes, self.boost))
+
+    def __repr__(self) -> str:
+        return f"_Prefixes({self.fieldname!r}, {self.prefixes!r})"
+
+    def _btexts(self, ixreader):
+        seen = set()
+        for prefix in self.prefixes:
+            for word in ixreader.expand_prefix(self.fieldname, prefix):
+                if word not in seen:
+                    seen.add(word)
+                    yield word
+
+    def matcher(self, searcher, context=None):
+        reader = searcher.reader()
+        papers: set[int] = set()
+        for word in self._btexts(reader):
+            papers.update(reader.postings(self.fieldname, word).all_ids())
+        if not papers:
+            return matching.NullMatcher()
+        return matching.ListMatcher(sorted(papers), all_weights=self.boost)

@@ -23,6 +23,7 @@ import readinglist.search.whoosh_quiet  # noqa: F401  (must precede the whoosh i
 from whoosh import fields
 from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, STORED_COLUMN, _lenfield, byte_to_length
+from whoosh.collectors import TopCollector
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
 from whoosh.query import Or, Term
@@ -300,7 +301,15 @@ class WhooshIndex:
             searcher = self._current_searcher()
             compiled = compile_query(query, searcher, self._vocabulary)
             wanted = None if limit is None else offset + limit
-            results = searcher.search(compiled, limit=wanted)
+            if wanted is None:
+                results = searcher.search(compiled, limit=None)
+            else:
+                # Whoosh's first-page search drops the parts of an OR that cannot lift a
+                # paper into the page, yet reports the papers it still saw as the exact
+                # total ('year:..2015 design' counted 312 of 1,061): score every match.
+                collector = TopCollector(wanted, usequality=False, replace=0)
+                searcher.search_with_collector(compiled, collector)
+                results = collector.results()
             ranked = [docnum for _score, docnum in results.top_n[offset:wanted]]
             return SearchHits(ids=self._ids(searcher, ranked), total=len(results))
 
