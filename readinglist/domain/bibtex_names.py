@@ -4,6 +4,7 @@ with BibLaTeX's extended 'family=…, given=…' form; shared by import and expo
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from bibtexparser.middlewares.names import (
     parse_single_name_into_parts,
@@ -67,31 +68,28 @@ def split_outside_braces(text: str, separator: str) -> list[str]:
 
 def parse_names(value: str) -> list[AuthorName]:
     """'von Neumann, John and {Barnes and Noble, Inc.}' -> names in order, via bibtexparser."""
-    names: list[AuthorName] = []
-    for person in split_multiple_persons_names(" ".join(value.split())):
-        person = person.strip()
-        if not person:
-            continue
-        if _EXTENDED.match(person):
-            names.append(_extended_name(person))
-            continue
-        if person.startswith("{") and person.endswith("}") and braced_end(person, 0) == len(person):
-            names.append(AuthorName(literal=latex_to_text(person[1:-1])))
-            continue
-        try:
-            parts = parse_single_name_into_parts(person, strict=False)
-        except Exception:  # an odd name is kept whole rather than lost
-            names.append(AuthorName(literal=latex_to_text(person)))
-            continue
-        names.append(
-            AuthorName(
-                family=latex_to_text(" ".join(parts.last)),
-                given=latex_to_text(" ".join(parts.first)),
-                particle=latex_to_text(" ".join(parts.von)),
-                suffix=latex_to_text(" ".join(parts.jr)),
-            )
-        )
-    return names
+    people = (p.strip() for p in split_multiple_persons_names(" ".join(value.split())))
+    return [_person(person) for person in people if person]
+
+
+@lru_cache(maxsize=65536)
+def _person(person: str) -> AuthorName:
+    """One person's name; cached, as co-authors recur across a bibliography (a third of a
+    BibTeX import went to names)."""
+    if _EXTENDED.match(person):
+        return _extended_name(person)
+    if person.startswith("{") and person.endswith("}") and braced_end(person, 0) == len(person):
+        return AuthorName(literal=latex_to_text(person[1:-1]))
+    try:
+        parts = parse_single_name_into_parts(person, strict=False)
+    except Exception:  # an odd name is kept whole rather than lost
+        return AuthorName(literal=latex_to_text(person))
+    return AuthorName(
+        family=latex_to_text(" ".join(parts.last)),
+        given=latex_to_text(" ".join(parts.first)),
+        particle=latex_to_text(" ".join(parts.von)),
+        suffix=latex_to_text(" ".join(parts.jr)),
+    )
 
 
 def split_keywords(value: str) -> list[str]:
