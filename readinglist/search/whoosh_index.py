@@ -22,13 +22,11 @@ from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, Stem
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
 from whoosh.query import Or, Term
-from whoosh.support.charset import accent_map
 
 from readinglist.search.index import Progress, SearchDoc, SearchHits
 from readinglist.search.lock import IndexBusy, index_lock, lock_path
 from readinglist.search.query import Node
 from readinglist.search.whoosh_compile import compile_query, fold
-from readinglist.search.whoosh_workers import MortalMpWriter, workers_can_die_with_parent
 
 INDEX_NAME = "papers_v1"  # a new schema gets a new name, and the old index is rebuilt
 WRITE_LOCK_TIMEOUT_S = 15.0
@@ -38,6 +36,9 @@ PARALLEL_BUILD_MIN_DOCS = 1000
 def _open_writer(index, parallel: bool, **options):
     """A writer; for many documents, one that analyses them in two processes (whose
     workers die with this one, see whoosh_workers.py)."""
+    # Imported here: multiprocessing and Whoosh's writers are no part of a search.
+    from readinglist.search.whoosh_workers import MortalMpWriter, workers_can_die_with_parent
+
     procs = min(2, os.cpu_count() or 1)
     if not parallel or procs < 2 or not workers_can_die_with_parent():
         return index.writer(limitmb=256, **options)
@@ -45,6 +46,9 @@ def _open_writer(index, parallel: bool, **options):
 
 
 def _analyzer(stem: bool):
+    # A big table, needed to build a schema only: an index opened for a search unpickles its own.
+    from whoosh.support.charset import accent_map
+
     chain = RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map)
     return chain | StemFilter() if stem else chain
 
