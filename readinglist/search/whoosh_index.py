@@ -240,8 +240,11 @@ class WhooshIndex:
             wanted = None if limit is None else offset + limit
             results = searcher.search(compiled, limit=wanted)
             ids = [int(hit["id"]) for hit in results[offset:wanted]]
-            # Without a limit every match was collected, and counted; a page is counted apart.
-            total = len(results) if wanted is None else _count(compiled, searcher)
+            if wanted is None or results.scored_length() < wanted:
+                # the page never filled, so Whoosh skipped nothing: every match is on it
+                total = results.scored_length()
+            else:
+                total = _count(compiled, searcher)
             return SearchHits(ids=ids, total=total)
 
     def versions(self) -> dict[int, int]:
