@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from readinglist import __version__
+from readinglist import __version__, open_library
 from readinglist.cli.main import cli
+from tests.factories import draft
 
 PAPER_KEYS = {"id", "key", "title", "authors", "year", "venue", "doi", "arxiv_id", "url",
               "abstract", "tags", "rating", "status", "lists", "notes"}  # fmt: skip
@@ -190,6 +191,47 @@ def test_a_real_process_imports_and_searches(tmp_path, sample_page):
                           check=True, capture_output=True, text=True)  # fmt: skip
     titles = [p["title"] for p in json.loads(done.stdout)]
     assert "Learning to Decouple Complex Systems" in titles
+
+
+# Nothing a search needs, each costing a fresh ``readinglist search`` time to import: Qt, the
+# importers' parsers, the duplicate finder, the network client, the schema migrations, the
+# parallel index writer.
+NOT_FOR_A_SEARCH = {
+    "PySide6",
+    "shiboken6",
+    "bibtexparser",
+    "rispy",
+    "pylatexenc",
+    "rapidfuzz",
+    "httpx",
+    "alembic",
+    "multiprocessing",
+}
+OURS_NOT_FOR_A_SEARCH = (
+    "readinglist.gui",
+    "readinglist.importers.bibtex",
+    "readinglist.services.importing",
+    "readinglist.services.health",
+)
+
+
+def test_a_search_in_a_fresh_process_imports_only_what_it_needs(tmp_path):
+    with open_library(tmp_path / "lib") as library:
+        library.add_paper(draft("Learning to Decouple Complex Systems", year=2023, tags=["rl"]))
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "readinglist",
+         "--library", str(tmp_path / "lib"), "search", "--json", "decoupled tag:rl"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert [p["title"] for p in json.loads(done.stdout)] == ["Learning to Decouple Complex Systems"]
+    imported = {
+        line.rsplit("|", 1)[1].strip()
+        for line in done.stderr.splitlines()
+        if line.startswith("import time:")
+    }
+    assert "readinglist.services.library" in imported  # what follows could not pass vacuously
+    assert {name.split(".")[0] for name in imported} & NOT_FOR_A_SEARCH == set()
+    assert [name for name in imported if name.startswith(OURS_NOT_FOR_A_SEARCH)] == []
 
 
 def test_without_a_display_the_window_explains_instead_of_crashing(tmp_path):

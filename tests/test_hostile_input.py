@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from readinglist import open_library
 from readinglist.domain.drafts import PaperDraft, ParseResult
 from readinglist.domain.values import LibraryError
-from readinglist.importers.registry import PARSERS, parse_data, parse_text
+from readinglist.importers.registry import FORMATS, parse_data, parse_text, parser
 from tests.hostile_inputs import ANY_BYTES, ANY_TEXT, DOCUMENTS
 
 FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -98,7 +98,7 @@ def test_format_detection_answers_any_text(text):
 
 
 @FUZZ
-@given(ANY_BYTES, st.sampled_from([None, *PARSERS]))
+@given(ANY_BYTES, st.sampled_from([None, *FORMATS]))
 def test_any_bytes_are_read_or_refused_with_a_message(data, format):
     try:
         result = parse_data(data, SOURCE, format)
@@ -109,7 +109,8 @@ def test_any_bytes_are_read_or_refused_with_a_message(data, format):
 
 
 def test_every_format_is_fuzzed():
-    assert set(DOCUMENTS) == set(PARSERS)
+    assert set(DOCUMENTS) == set(FORMATS)
+    assert all(parser(name) is not None for name in FORMATS)
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,8 @@
-"""Which importer reads a file: chosen by content first, by extension second."""
+"""Which importer reads a file: chosen by content first, by extension second.
+
+The importers are imported when a file is read, not with this module: they pull in
+bibtexparser, rispy and pylatexenc (~0.1 s), which opening a library to search it never needs.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +13,6 @@ from typing import BinaryIO
 
 from readinglist.domain.drafts import ParseResult, Problem
 from readinglist.domain.values import FileTooLarge, UnsupportedFormat
-from readinglist.importers.bibtex import parse_bibtex
-from readinglist.importers.csl_json import parse_csl_json
 from readinglist.importers.encoding import decode_bytes
 from readinglist.importers.limits import (
     MAX_FILE_BYTES,
@@ -19,18 +21,9 @@ from readinglist.importers.limits import (
     longest_field,
     shortened,
 )
-from readinglist.importers.pasted import parse_pasted
-from readinglist.importers.ris import parse_ris
-from readinglist.importers.wos import looks_like_wos, parse_wos
 
 Parser = Callable[[str, str], ParseResult]
-PARSERS: dict[str, Parser] = {
-    "text": parse_pasted,
-    "bibtex": parse_bibtex,
-    "ris": parse_ris,
-    "wos": parse_wos,
-    "csl-json": parse_csl_json,
-}
+FORMATS = ("text", "bibtex", "ris", "wos", "csl-json")
 PLANNED: dict[str, str] = {}
 
 # '[^\S\n]*', not '\s*', before the '@': '\s*' would cross newlines, and on each of a
@@ -39,7 +32,27 @@ _BIBTEX = re.compile(r"^[^\S\n]*@\s*[A-Za-z]+\s*[{(]", re.MULTILINE)
 _RIS = re.compile(r"^TY  -", re.MULTILINE)
 
 
+def parser(format: str) -> Parser | None:
+    """The parser of ``format`` (one of FORMATS), imported now (see above)."""
+    from readinglist.importers.bibtex import parse_bibtex
+    from readinglist.importers.csl_json import parse_csl_json
+    from readinglist.importers.pasted import parse_pasted
+    from readinglist.importers.ris import parse_ris
+    from readinglist.importers.wos import parse_wos
+
+    parsers: dict[str, Parser] = {
+        "text": parse_pasted,
+        "bibtex": parse_bibtex,
+        "ris": parse_ris,
+        "wos": parse_wos,
+        "csl-json": parse_csl_json,
+    }
+    return parsers.get(format)
+
+
 def detect_format(text: str, filename: str = "") -> str:
+    from readinglist.importers.wos import looks_like_wos  # with rispy (see above)
+
     suffix = Path(filename).suffix.lower()
     head = text.lstrip("\ufeff \t\r\n")[:2000]
     if re.match(r"(\{|\[\s*(\{|\]))", head) or suffix == ".json":
@@ -64,15 +77,15 @@ def parse_text(text: str, source: str, format: str | None = None) -> ParseResult
     if _looks_binary(text):
         raise UnsupportedFormat(f"{source}: this is not a text file (it holds binary data)")
     chosen = format or detect_format(text, source)
-    parser = PARSERS.get(chosen)
-    if parser is None:
+    parse = parser(chosen)
+    if parse is None:
         if chosen in PLANNED:
             raise UnsupportedFormat(
                 f"{source}: looks like {PLANNED[chosen]}, which readinglist cannot import yet; "
                 "use --format text to read it as pasted text anyway"
             )
-        raise UnsupportedFormat(f"unknown format {chosen!r}; known: {', '.join(PARSERS)}")
-    result = parser(text, source)
+        raise UnsupportedFormat(f"unknown format {chosen!r}; known: {', '.join(FORMATS)}")
+    result = parse(text, source)
     _refuse_oversized(result, source)
     result.problems.extend(_other_formats(text, source, chosen))
     if not result.entries and text.strip() and not result.errors:

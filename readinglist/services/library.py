@@ -2,6 +2,9 @@
 
 Every change is one unit of work that commits the database and then brings the search index up
 to date; every change returns ``Changes``. Nothing here prints or imports Qt.
+
+A command-line search imports this module in a fresh process each time: what only importing,
+previewing or checking needs (rapidfuzz among it) is imported by those methods, not here.
 """
 
 from __future__ import annotations
@@ -27,15 +30,12 @@ from readinglist.lookup.identifiers import parse_identifier
 from readinglist.search.query import And as QueryAnd
 from readinglist.search.query import Exact, Node, map_exact, parse_query
 from readinglist.search.whoosh_index import WhooshIndex
-from readinglist.services import editing, health, lists, maintenance, saved_searches
+from readinglist.services import editing, lists, maintenance, saved_searches
 from readinglist.services.backups import Backup, Backups
-from readinglist.services.health import CheckReport
-from readinglist.services.importing import ImportReport, import_drafts
 from readinglist.services.imports import ImportSummary, import_history, undo_import
 from readinglist.services.indexing import IndexSyncer
 from readinglist.services.location import default_library_folder
 from readinglist.services.overview import LibraryCounts, library_counts
-from readinglist.services.preview import ImportPreview, preview_import
 from readinglist.services.saved_searches import SavedSearchView
 from readinglist.storage.database import Database
 from readinglist.storage.papers import (
@@ -57,6 +57,9 @@ MASS_DELETE = 50
 if TYPE_CHECKING:
     from readinglist.lookup.http import Endpoints
     from readinglist.services.exporting import ExportOptions, ExportScope
+    from readinglist.services.health import CheckReport
+    from readinglist.services.importing import ImportReport
+    from readinglist.services.preview import ImportPreview
 
 
 @dataclass(frozen=True)
@@ -315,6 +318,8 @@ class Library:
 
     # --- papers ------------------------------------------------------------------------------
     def add_paper(self, draft: PaperDraft) -> Changes:
+        from readinglist.services.importing import ImportReport, import_drafts
+
         report = ImportReport(source="<added by hand>", format="manual")
         import_drafts(self.database, [draft], report)
         self._after_write()
@@ -489,6 +494,8 @@ class Library:
         return self._preview(parse_data(data, source, format), source)
 
     def _preview(self, parsed, source: str) -> ImportPreview:
+        from readinglist.services.preview import preview_import
+
         with self.database.read() as session:
             return preview_import(session, parsed, source)
 
@@ -501,6 +508,8 @@ class Library:
     ) -> ImportReport:
         """Import the candidates of ``preview`` at the indexes ``chosen`` (default: all); the
         source's problems are part of the report, so nothing it said is lost."""
+        from readinglist.services.importing import ImportReport, import_drafts
+
         picked = range(len(preview.candidates)) if chosen is None else sorted(set(chosen))
         drafts = [preview.candidates[i].draft for i in picked]
         report = ImportReport(preview.source, preview.format, preview.encoding)
@@ -512,6 +521,7 @@ class Library:
 
     def open_sample(self) -> ImportReport:
         """Bring in the bundled sample library, its reading lists included."""
+        from readinglist.services.importing import ImportReport, import_drafts
         from readinglist.services.sample import SOURCE, load_sample
 
         drafts, sample_lists = load_sample()
@@ -570,6 +580,8 @@ class Library:
     def _import(
         self, parsed, source, progress, cancelled, dry_run, index_progress=None
     ) -> ImportReport:
+        from readinglist.services.importing import ImportReport, import_drafts
+
         report = ImportReport(source=source, format=parsed.format, encoding=parsed.encoding)
         report.problems.extend(parsed.problems)
         if not dry_run:
@@ -589,6 +601,7 @@ class Library:
         cannot be found or fetched is an error in the report; the others are imported."""
         from readinglist.lookup.http import Http  # httpx costs 100 ms to import: only here
         from readinglist.lookup.resolver import look_up
+        from readinglist.services.importing import ImportReport, import_drafts
 
         report = ImportReport(source="identifiers", format="identifier")
         drafts = []
@@ -669,6 +682,8 @@ class Library:
     def check(self, repair: bool = False) -> CheckReport:
         """Integrity, orphan rows, duplicate citation keys, index drift; ``repair`` fixes
         what can be fixed, after backing up."""
+        from readinglist.services import health
+
         return health.check(self.database, self.syncer, self.backups, repair)
 
     def reindex(self, progress: Progress | None = None) -> int:
