@@ -253,3 +253,19 @@ def test_the_total_counts_every_match_not_only_those_that_could_rank(tmp_path):
     index.close()
     # 300 papers, 43 deleted; of the 100 replaced by "other", 86 are left; the rest all learn
     assert (counts["learning"], counts["-learning"], counts["learning OR other"]) == (171, 86, 257)
+
+
+def test_an_excluded_word_excludes_the_first_paper_with_the_wanted_word(library, tmp_path):
+    """Whoosh let the wanted word's first paper through when a paper with only the excluded
+    word came before it in the same segment: 'deep -learning' listed 'Deep learning' here."""
+    bib = tmp_path / "three.bib"
+    bib.write_text(
+        "@misc{a, title={Learning alone}}\n"
+        "@misc{b, title={Deep learning}}\n"
+        "@misc{c, title={Deep water}}\n",
+        encoding="utf-8",
+    )
+    library.import_file(bib)  # one commit: one segment, in this order
+    assert titles(library.search("deep -learning")) == ["Deep water"]
+    assert library.search("deep -learning", limit=1).total == 1
+    assert titles(library.search("NOT learning")) == ["Deep water"]
