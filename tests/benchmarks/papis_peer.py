@@ -81,7 +81,9 @@ def _environment(home: Path, backend: str) -> dict[str, str]:
         encoding="utf-8",
     )
     (home / "library").mkdir(exist_ok=True)
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    # compiled modules kept, as for readinglist (children.BYTECODE)
+    dropped = ("PYTHONPATH", "VIRTUAL_ENV", "PYTHONDONTWRITEBYTECODE")
+    env = {k: v for k, v in os.environ.items() if k not in dropped}
     env.update(
         HOME=str(base),
         XDG_CONFIG_HOME=str(base / "config"),

@@ -40,6 +40,10 @@ NOTES = """\
   gap of a 5 ms timer as the stall; peak RSS of the window's process (Whoosh's worker
   processes not included).
 - **CLI**: wall time of fresh processes of the installed `readinglist` script.
+- **Compiled modules**: every child keeps its compiled modules between runs
+  (`PYTHONPYCACHEPREFIX` in `tests/benchmarks/results/`), as an installed application does;
+  this machine sets `PYTHONDONTWRITEBYTECODE`, which would recompile our modules and Whoosh's
+  on every start (~0.2 s). Figures measured before 2026-11-26 15:30 UTC paid that.
 - **Papis**: installed from PyPI into its own virtual environment by the suite; imports the
   same `.bib` with `papis bibtex read FILE import --all --batch` (SQLite backend) and searches
   with its SQLite backend (FTS5 over its columns) and its default backend (a pickled cache
