@@ -38,6 +38,9 @@ TRICKY = [
     "Type-\\{\\vphantom\\}{{II}}\\vphantom\\{\\} heterostructures",
     "{{GaAs}}\\_\\{1-x\\} and {{Al}}\\$\\_x\\$",
     "100% sure & done",
+    "Gu\\dh mundsson and Sigur\\dh ard\\'ottir",
+    "{?`}Qu\\'e es la ciencia? and Bj\\\"{o}rk !`Hola!",
+    "a -- b " + "x" * 5000,
 ]
 
 

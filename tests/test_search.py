@@ -269,3 +269,18 @@ def test_an_excluded_word_excludes_the_first_paper_with_the_wanted_word(library,
     assert titles(library.search("deep -learning")) == ["Deep water"]
     assert library.search("deep -learning", limit=1).total == 1
     assert titles(library.search("NOT learning")) == ["Deep water"]
+
+
+def test_a_fuzzy_word_nothing_resembles_makes_an_and_find_nothing(library, three_papers):
+    assert library.search("attention").total == 1
+    assert library.search("attention qqqqqq~").total == 0
+    assert library.search("attention abstract:zzzzzz~").total == 0
+
+
+def test_a_query_of_only_excluded_words_lists_each_live_paper_once(library, three_papers):
+    _, attention, maml = three_papers
+    library.edit(attention, title="Attention Is Still All You Need")  # its old document deleted
+    library.edit(maml, title="Model-Agnostic Meta-Learning, revised")
+    ids = library.search_ids("-incompleteness")
+    assert sorted(ids) == sorted([attention, maml])
+    assert library.search("-incompleteness", limit=1).total == 2

@@ -145,7 +145,14 @@ def _prepared(value: str) -> str:
 # pylatexenc whole.
 _WHOLE_VALUE_MARKS = ("\\begin", "\\(", "\\[", "\\verb", "\\iffalse", "$$")
 _COMMANDS = ("\\", "$", "~", "%")
-_LIGATURES_TEXT = (("---", "\u2014"), ("--", "\u2013"), ("``", "\u201c"), ("''", "\u201d"))
+_LIGATURES_TEXT = (
+    ("---", "\u2014"),
+    ("--", "\u2013"),
+    ("``", "\u201c"),
+    ("''", "\u201d"),
+    ("?`", "\u00bf"),
+    ("!`", "\u00a1"),
+)
 _ESCAPED = re.compile(r"\\.")
 # A command at the end of a word may take the next word as its argument ('\\" o', '\\c c').
 _COMMAND_AT_END = re.compile(r"\\(?:(?:[^\W\d_]|@)+|.)?$")  # pylatexenc: any letter
@@ -192,7 +199,7 @@ def _decode_by_pieces(value: str) -> str | None:
 
 
 _GROUPING = re.compile(r"[{}$]")
-_LATEX_WORD = re.compile(r"\S*[\\{}$~]\S*")
+_LATEX_WORD = re.compile(r"(?<!\S)\S*?[\\{}$~]\S*")  # from a word's start: linear time
 _NEXT_WORD = re.compile(r"\s+(\S+)")
 
 
@@ -284,10 +291,12 @@ def text_to_ascii_latex(text: str) -> str:
 
 # Accent and special-letter commands, in the forms BibTeX files use: {\"o} \"{o} \"o {\'\i}
 # \c{c} {\ss} \o {\aa}. Each is converted by pylatexenc; everything else is left alone. The
-# spaces after a command named by letters ('\o ') belong to it, as in TeX.
+# spaces after a command named by letters ('\o ') belong to it, as in TeX, and such an accent
+# ('\d', '\c') needs a space or a brace before its letter: '\dh' is the letter eth.
 _ACCENT = re.compile(
-    r"\{\\[`'^\"~=.uvHcdbrk]\s*(?:\{\\?[A-Za-z]\}|\\?[A-Za-z])\}"
-    r"|\\[`'^\"~=.uvHcdbrk]\s*(?:\{\\?[A-Za-z]\}|\\[ij](?![^\W\d_])\s*|[A-Za-z])"
+    r"\{\\(?:[`'^\"~=.]\s*|[uvHcdbrk](?:\s+|(?=\{)))(?:\{\\?[A-Za-z]\}|\\?[A-Za-z])\}"
+    r"|\\(?:[`'^\"~=.]\s*|[uvHcdbrk](?:\s+|(?=\{)))"
+    r"(?:\{\\?[A-Za-z]\}|\\[ij](?![^\W\d_])\s*|[A-Za-z])"
     r"|\{\\(?:ss|o|O|aa|AA|ae|AE|oe|OE|l|L|i|j)\}"
     r"|\\(?:ss|o|O|aa|AA|ae|AE|oe|OE|l|L|i|j)(?![^\W\d_])(?:\{\}|\s*)"
 )

@@ -78,8 +78,8 @@ class _Compiler:
             case Or(parts):
                 compiled = [q for q in (self.compile(p) for p in parts) if q is not wq.NullQuery]
                 return wq.Or(compiled) if compiled else wq.NullQuery
-            case Not(part):
-                return wq.Not(self.compile(part))
+            case Not(part):  # Whoosh's own Not can stop on a deleted document
+                return _AndNot(wq.Every(), self.compile(part))
             case Word(field, text):
                 return self._any_field(field, lambda f: self._words(f, text), text)
             case Phrase(field, text):
@@ -98,8 +98,8 @@ class _Compiler:
 
     def _and(self, compiled: list[wq.Query]) -> wq.Query:
         compiled = [q for q in compiled if q is not wq.NullQuery]
-        positive = [q for q in compiled if not isinstance(q, wq.Not)]
-        negative = [q.query for q in compiled if isinstance(q, wq.Not)]
+        positive = [q for q in compiled if not _is_not(q)]
+        negative = [q.b for q in compiled if _is_not(q)]
         if not positive and not negative:
             return wq.Every()
         base = wq.And(positive) if len(positive) > 1 else (positive[0] if positive else wq.Every())
@@ -150,8 +150,8 @@ class _Compiler:
                     token, words, scorer=Levenshtein.distance, score_cutoff=distance, limit=None
                 )
             ]
-            if not near:
-                return wq.NullQuery
+            if not near:  # a word no paper holds: matches nothing (NullQuery would mean
+                near = [token]  # "no condition" and drop out of an AND)
             parts.append(wq.Or([wq.Term(field, word) for word in near]))
         return parts[0] if len(parts) == 1 else wq.And(parts)
 
@@ -198,6 +198,11 @@ class _Prefixes(wq.Prefix):
         if not papers:
             return matching.NullMatcher()
         return matching.ListMatcher(sorted(papers), all_weights=self.boost)
+
+
+def _is_not(query: wq.Query) -> bool:
+    """A compiled NOT: every paper except those of ``query.b``."""
+    return isinstance(query, _AndNot) and isinstance(query.a, wq.Every)
 
 
 class _AndNotMatcher(matching.AndNotMatcher):
