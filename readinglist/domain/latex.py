@@ -120,9 +120,7 @@ def _decode(value: str) -> str:
     if not _needs_parser(value) or len(value) > DECODED_LENGTH:
         return _squash(value.replace("{", "").replace("}", ""))
     value = _prepared(value)
-    decoded = None
-    if not any(mark in value for mark in _WHOLE_VALUE_MARKS):
-        decoded = _decode_by_pieces(value)
+    decoded = _decode_by_pieces(value)
     return _squash(_parse(value) if decoded is None else decoded)
 
 
@@ -164,7 +162,10 @@ def _decode_by_pieces(value: str) -> str | None:
     that decode on their own as they would inside the whole value. pylatexenc costs ~5 ms a
     1,000-character abstract and more than the whole of this a word: decoding only the LaTeX
     pieces made BibTeX import several times faster (tests/test_latex_pieces.py compares the
-    two). None for braces and formulas that cross each other: the whole value is decoded."""
+    two). None for braces and formulas that cross each other, and for the constructs of
+    _WHOLE_VALUE_MARKS: the whole value is decoded."""
+    if any(mark in value for mark in _WHOLE_VALUE_MARKS):
+        return None
     out: list[str] = []
     position = 0
     while (found := _LATEX_WORD.search(value, position)) is not None:
