@@ -27,6 +27,8 @@ from readinglist.search.query import (
     Range,
     Word,
 )
+from readinglist.search.whoosh_phrase import PhraseQuery
+from readinglist.search.whoosh_range import RangeQuery
 
 DEFAULT_FIELDS = ("title", "authors", "abstract", "venue", "tagtext", "notes")
 # Identifier fields a free word may hit exactly (a key, a DOI or an arXiv id typed as is).
@@ -93,7 +95,7 @@ class _Compiler:
             case Exact(field, value):
                 return self._exact(field, value)
             case Range(field, low, high):
-                return wq.NumericRange(field, low, high)
+                return RangeQuery(field, low, high)
         raise TypeError(f"cannot compile {node!r}")
 
     def _and(self, compiled: list[wq.Query]) -> wq.Query:
@@ -122,7 +124,7 @@ class _Compiler:
             return wq.NullQuery
         if len(tokens) == 1:
             return wq.Term(field, tokens[0])
-        return wq.Phrase(field, tokens)
+        return PhraseQuery(field, tokens)
 
     def _prefix(self, field: str, text: str) -> wq.Query:
         """'learning*' must find 'learning' although the index holds the stem 'learn'."""

@@ -1,6 +1,7 @@
 """The Whoosh implementation of SearchIndex.
 
-Whoosh is frozen (2.7.4, 2016) but sound. It is confined to this module and whoosh_compile.py.
+Whoosh is frozen (2.7.4, 2016) but sound. It is confined to the whoosh_* modules of this package
+(whoosh_fixes.py holds the one fix we make to it).
 Its storage is opened without mmap: with mmap Whoosh copies every file into memory on each
 open, which costs far more than the slightly slower queries (see shared MEASUREMENTS.md).
 """
@@ -17,6 +18,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from pickle import loads
 
+import readinglist.search.whoosh_fixes  # (a fix to Whoosh, applied on import)
 import readinglist.search.whoosh_quiet  # noqa: F401  (must precede the whoosh imports)
 
 # isort: split
@@ -32,6 +34,7 @@ from readinglist.search.index import Progress, SearchDoc, SearchHits
 from readinglist.search.lock import IndexBusy, index_lock, lock_path
 from readinglist.search.query import Node
 from readinglist.search.whoosh_compile import Vocabulary, compile_query, fold
+from readinglist.search.whoosh_postings import segment_cache
 
 INDEX_NAME = "papers_v1"  # a new schema gets a new name, and the old index is rebuilt
 WRITE_LOCK_TIMEOUT_S = 15.0
@@ -155,14 +158,10 @@ def _commit_or_release(writer) -> None:
 _LENGTHS = [None] + [byte_to_length(b) for b in range(1, 256)]  # as Whoosh decodes a byte
 
 
-def _segment_cache(reader) -> dict:
-    return reader.__dict__.setdefault("_readinglist_cache", {})
-
-
 def _field_lengths(reader, fieldname: str) -> list[int | None] | None:
     """Every document's length in ``fieldname``, indexed by document number (None where
     Whoosh has none), or None if this reader cannot say (the caller keeps Whoosh's way)."""
-    cache = _segment_cache(reader)
+    cache = segment_cache(reader)
     key = ("lengths", fieldname)
     if key not in cache:
         try:
@@ -199,7 +198,7 @@ def _stored(reader) -> Iterator[tuple[int, dict]]:
 
 def _paper_ids(reader) -> array:
     """The paper id of each document of one segment, by document number (0: none)."""
-    cache = _segment_cache(reader)
+    cache = segment_cache(reader)
     if "ids" not in cache:
         cache["ids"] = array("q", (int(f["id"]) if "id" in f else 0 for _, f in _stored(reader)))
     return cache["ids"]
