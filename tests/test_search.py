@@ -1,5 +1,7 @@
 """Searching a real Whoosh index through the library service."""
 
+from dataclasses import dataclass
+
 import pytest
 
 from readinglist.domain.values import ListNotFound
@@ -284,3 +286,68 @@ def test_a_query_of_only_excluded_words_lists_each_live_paper_once(library, thre
     ids = library.search_ids("-incompleteness")
     assert sorted(ids) == sorted([attention, maml])
     assert library.search("-incompleteness", limit=1).total == 2
+
+
+def test_small_edits_never_rewrite_the_large_segments_of_an_import(tmp_path):
+    """Small segments merge among themselves, ten of similar size at a time; an import's
+    large segments stay as written, and every paper is still found."""
+    index = WhooshIndex(tmp_path / "index")
+    index.update([SearchDoc(id=i, version=1, title=f"imported paper {i}") for i in range(2500)])
+    large = {s.segment_id() for s in index._index._segments()}
+    assert all(s.doc_count_all() >= 1000 for s in index._index._segments())
+    for n in range(12):  # a reading list's 80 papers, edited commit after commit
+        edited = range(n * 80, n * 80 + 80)
+        index.update([SearchDoc(id=i, version=2, title=f"edited paper {i}") for i in edited])
+    segments = index._index._segments()
+    assert large <= {s.segment_id() for s in segments}  # never rewritten
+    assert len(segments) <= len(large) + 3  # ten 80-paper segments became one
+    assert index.search(parse_query("paper"), limit=None).total == 2500
+    assert index.search(parse_query("edited"), limit=None).total == 960
+    index.close()
+
+
+@dataclass
+class _Segment:
+    docs: int
+    deleted: int = 0
+
+    def doc_count_all(self) -> int:
+        return self.docs
+
+    def deleted_count(self) -> int:
+        return self.deleted
+
+    def close(self) -> None:  # standing in for its own reader too
+        pass
+
+
+def test_the_merge_policy_leaves_large_segments_alone_where_whooshs_merged_them_all(
+    monkeypatch,
+):
+    """The index after a 100,000-paper import and eleven reading lists: Whoosh's policy
+    merged all 21 segments into one (230 s); ours merges the ten small ones of one tier, and
+    drops a segment whose papers were all replaced."""
+    from whoosh import writing
+
+    from readinglist.search import whoosh_merging
+
+    large = [_Segment(9400 + 200 * i) for i in range(10)]
+    small = [_Segment(n) for n in (1200, 600, 400, 300, 240, 200, 171, 150, 133, 120, 109)]
+    gone = _Segment(250, deleted=250)
+    merged: list[_Segment] = []
+
+    class Writer:
+        storage = schema = None
+
+        def add_reader(self, reader) -> None:
+            merged.append(reader)
+
+    monkeypatch.setattr(whoosh_merging, "SegmentReader", lambda storage, schema, s: s)
+    kept = whoosh_merging.merge_policy(Writer(), [*large, *small, gone])
+    assert merged == [gone, *small[1:]] and kept == [*large, small[0]]
+    merged.clear()
+    import whoosh.reading
+
+    monkeypatch.setattr(whoosh.reading, "SegmentReader", lambda storage, schema, s: s)
+    assert writing.MERGE_SMALL(Writer(), [*large, *small]) == []  # Whoosh: everything
+    assert len(merged) == 21

@@ -34,6 +34,7 @@ from readinglist.search.index import Progress, SearchDoc, SearchHits
 from readinglist.search.lock import IndexBusy, index_lock, lock_path
 from readinglist.search.query import Node
 from readinglist.search.whoosh_compile import Vocabulary, compile_query, fold
+from readinglist.search.whoosh_merging import merge_policy
 from readinglist.search.whoosh_postings import segment_cache
 
 INDEX_NAME = "papers_v1"  # a new schema gets a new name, and the old index is rebuilt
@@ -142,7 +143,7 @@ def _commit_or_release(writer) -> None:
     """Commit; when that fails, cancel, so that Whoosh's write lock is released and the next
     update can try again (the changes stay queued in the database meanwhile)."""
     try:
-        writer.commit()
+        writer.commit(mergetype=merge_policy)
     except BaseException:
         with contextlib.suppress(Exception):
             writer.cancel()
