@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import pytest
 from whoosh import query as wq
-from whoosh.matching import ListMatcher
-from whoosh.matching.binary import AndMaybeMatcher
 
 from readinglist import open_library
 from readinglist.search.whoosh_compile import compile_query
@@ -52,18 +50,6 @@ def test_a_first_page_is_the_top_of_the_full_ranking(generated_library):
             assert page.ids == ranked[:limit], (text, limit)
         checked += len(ranked) > 10
     assert checked >= 100  # queries with more matches than a page: where pruning happens
-
-
-def test_and_maybe_scores_its_optional_part_where_the_required_part_lands():
-    """Whoosh's AND MAYBE moved its optional part to the document asked for, not to the one
-    its required part landed on: that document lost the optional part's score."""
-    import readinglist.search.whoosh_fixes  # noqa: F401
-
-    required = ListMatcher([1, 5, 9], all_weights=1.0)
-    optional = ListMatcher([4, 5], all_weights=2.0)
-    matcher = AndMaybeMatcher(required, optional)
-    matcher.skip_to(4)  # required has no 4: it lands on 5, which the optional part holds
-    assert (matcher.id(), matcher.score()) == (5, 3.0)
 
 
 def _whooshs_and_ours(library, ours: wq.Query, theirs: wq.Query):

@@ -1,19 +1,26 @@
-"""Two fixes to Whoosh 2.7.4 (frozen, pinned), applied once when the search index is imported.
-Both made a first page miss papers that rank on it: the page was not the first 20 of the full
-ranking for 24 of the 221 queries of the benchmark mix at 100,000 papers, 6 of 216 at 10,000.
+"""Fixes to Whoosh 2.7.4 (frozen, pinned), applied once when the search index is imported.
 
-AND MAYBE. An OR of a word's fields becomes, once the first page's lowest score is high enough,
-an "AND MAYBE": papers of the fields that can still lift a paper into the page, plus the
-others' score where they hold the same paper. Whoosh's AND MAYBE moved that optional part to
-the paper asked for rather than to the paper the required part landed on, so a paper after a
-gap lost the optional part's score ('agents question' lost its second-best paper at 100,000).
-Whoosh's own next() does it right; skip_to() is made to do the same.
+A first page is found by pruning: once the page holds 20 papers, stretches of papers that
+cannot beat its lowest score are skipped (block quality), and matchers that can no longer lift
+a paper into it are simplified (replace). Whoosh's pruning had flaws that made first pages miss
+papers that rank on them: the page was not the top 20 of the full ranking for 24 of the 221
+queries of the benchmark mix at 100,000 papers, and a review found more on crafted libraries,
+plus a crash and an endless loop.
 
-The best an OR can score. Whoosh ORs many parts (a word in nine fields) with an array matcher
-that adds up its parts' scores, but said the best it could score was its best part's: an AND
-with a year range then gave up once the page's lowest score passed that, and 'year:>=2007
-memories' lost its best paper. It is the sum of what its parts can still score, or the best of
-the scores already added up for the papers at hand.
+- AND MAYBE (the optional part of an OR that alone cannot reach the page) moved its optional
+  part to the paper asked for rather than to the paper the required part landed on, so that
+  paper lost the optional part's score ('agents question' lost its second-best paper).
+- An OR of many parts (a word in nine fields) adds up its parts' scores but said the best it
+  could score was its best part's: an AND with a year range then gave up too early
+  ('year:>=2007 memories' lost its best paper). It is the sum of what its parts can still
+  score, or the best of the scores already added up for the papers at hand.
+- AND, OR and AND MAYBE skipped one side's stretch of papers when that stretch plus the other
+  side's *current* stretch could not reach the page; a later stretch of the other side could.
+  A stretch is skipped here only when even the other side's best anywhere cannot lift it.
+  Their loops also stop when nothing moved: rounding made 'a + b <= m' hold while 'b > m - a',
+  and an OR of two words spun forever ('title:drequount OR abstract:drequount').
+- AND NOT asked its wanted part for the next paper after skipping, even when the skip had
+  run off the end (an error with our phrase lists, a stale answer with Whoosh's postings).
 """
 
 from __future__ import annotations
@@ -44,3 +51,77 @@ def _array_union_max_quality(self):
 
 
 combo.ArrayUnionMatcher.max_quality = _array_union_max_quality
+
+
+def _stretch_skipper(a, b, minquality: float) -> int:
+    """Skip a stretch of ``a`` or of ``b`` that even the other side's best cannot lift past
+    ``minquality``; the number of stretches skipped (0: none can be, stop asking)."""
+    moved = 0
+    if a.block_quality() + b.max_quality() <= minquality:
+        moved = a.skip_to_quality(minquality - b.max_quality())
+    if not moved and a.is_active() and b.block_quality() + a.max_quality() <= minquality:
+        moved = b.skip_to_quality(minquality - a.max_quality())
+    return moved
+
+
+def _and_skip_to_quality(self, minquality):
+    a, b = self.a, self.b
+    skipped = 0
+    while a.is_active() and b.is_active():
+        moved = _stretch_skipper(a, b, minquality)
+        if not moved:
+            break
+        skipped += moved
+        if a.is_active() and b.is_active() and a.id() != b.id():
+            self._find_next()
+    return skipped
+
+
+def _or_skip_to_quality(self, minquality):
+    self._id = None
+    a, b = self.a, self.b
+    if not (a.is_active() or b.is_active()):
+        raise mcore.ReadTooFar
+    if not a.is_active():
+        return b.skip_to_quality(minquality)
+    if not b.is_active():
+        return a.skip_to_quality(minquality)
+    skipped = 0
+    while a.is_active() and b.is_active():
+        moved = _stretch_skipper(a, b, minquality)
+        if not moved:
+            break
+        skipped += moved
+    self._id = None
+    return skipped
+
+
+def _and_maybe_skip_to_quality(self, minquality):
+    a, b = self.a, self.b
+    if not a.is_active():
+        raise mcore.ReadTooFar
+    skipped = 0
+    while a.is_active():
+        best_of_b = b.max_quality() if b.is_active() else 0
+        if a.block_quality() + best_of_b > minquality:
+            break
+        moved = a.skip_to_quality(minquality - best_of_b)
+        if not moved:
+            break
+        skipped += moved
+    if a.is_active() and b.is_active():
+        b.skip_to(a.id())
+    return skipped
+
+
+def _and_not_skip_to_quality(self, minquality):
+    skipped = self.a.skip_to_quality(minquality)
+    if self.a.is_active():
+        self._find_next()
+    return skipped
+
+
+binary.IntersectionMatcher.skip_to_quality = _and_skip_to_quality
+binary.UnionMatcher.skip_to_quality = _or_skip_to_quality
+binary.AndMaybeMatcher.skip_to_quality = _and_maybe_skip_to_quality
+binary.AndNotMatcher.skip_to_quality = _and_not_skip_to_quality
