@@ -7,12 +7,15 @@ import sqlite3
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from readinglist.domain.values import DamagedLibrary, LibraryError
 
 SELF_TEST_SECONDS = 60
+# The desktop file, the AppStream metainfo and the icon are named after it; Wayland matches the
+# window to its desktop file (and so to its icon and name in the dock) by this name.
+APP_ID = "io.github.readinglist.ReadingList"
 
 
 def _platform_for_scripts() -> None:
@@ -63,9 +66,19 @@ def application(dark: bool | None = None):
         app.setApplicationName("readinglist")
         app.setOrganizationName("readinglist")
         app.setApplicationDisplayName("readinglist")
-        app.setDesktopFileName("readinglist")
+        app.setDesktopFileName(APP_ID)
+        app.setWindowIcon(application_icon())
     apply_scheme(app, dark)
     return app
+
+
+def application_icon():
+    """The window's icon where no desktop file names one (Windows, a bundle, a source run)."""
+    from PySide6.QtGui import QIcon
+
+    from readinglist.services.resources import resource
+
+    return QIcon(str(resource("icons", "readinglist.svg")))
 
 
 def _scratch_settings():
@@ -87,14 +100,16 @@ def no_display() -> str:
     )
 
 
-def run(library_path: Path | None) -> int:
-    """The desktop application, on the given (or the default) library."""
+def run(library_path: Path | None, files: Sequence[str] = ()) -> int:
+    """The desktop application, on the given (or the default) library; ``files`` (what the
+    desktop's "Open with" passes) are shown in the import preview, as a dropped file is."""
     reason = no_display()
     if reason:
         print(f"readinglist: {reason}", file=sys.stderr)
         return 1
     from PySide6.QtCore import QSettings
 
+    from readinglist.gui.file_open import FilesOpened
     from readinglist.gui.main_window import MainWindow
     from readinglist.gui.single_instance import SingleInstance
     from readinglist.services.location import default_library_folder
@@ -102,7 +117,7 @@ def run(library_path: Path | None) -> int:
     app = application()
     folder = Path(library_path).expanduser() if library_path else default_library_folder()
     instance = SingleInstance(folder)
-    if not instance.listen():
+    if not instance.listen(files):
         print("readinglist: already open on this library; brought its window forward")
         return 0
     library, restored = open_or_restore(library_path, _ask_to_restore)
@@ -110,12 +125,17 @@ def run(library_path: Path | None) -> int:
         return 1
     window = MainWindow(library, QSettings())
     instance.activated.connect(window.bring_forward)
+    instance.files_requested.connect(window.preview_files)
+    opened = FilesOpened(app, window.preview_files)  # macOS: "Open with" sends events
     window.show()
     if restored:
         window.controller.rebuild_index()
+    if files:
+        window.preview_files([str(Path(f).expanduser().absolute()) for f in files])
     try:
         return app.exec()
     finally:
+        app.removeEventFilter(opened)
         instance.close()
         library.close()
 
@@ -164,21 +184,40 @@ def _ask_to_restore(damaged: DamagedLibrary) -> bool:
     return box.clickedButton() is restore_button
 
 
-def self_test(library_path: Path | None) -> int:
-    """Open the window on the library, load it, search, close: exit 0 when all of it worked."""
+def self_test(library_path: Path | None, files: Sequence[Path] = ()) -> int:
+    """Open the window on the library, load it, search, import ``files`` through the import
+    preview, close: exit 0 when all of it worked. Packaging runs it on a wheel and a bundle,
+    so it also checks that the files they must carry are there. Without a library it works on
+    a temporary one holding the sample library (and never touches the user's own)."""
+    if library_path is not None:
+        return _self_test(library_path, files, sample=False)
+    with tempfile.TemporaryDirectory(prefix="readinglist-self-test-") as folder:
+        return _self_test(Path(folder) / "library", files, sample=True)
+
+
+def _self_test(library_path: Path, files: Sequence[Path], sample: bool) -> int:
     _platform_for_scripts()
     from readinglist.gui.main_window import MainWindow
+    from readinglist.gui.theme import icon_font_missing
     from readinglist.services.library import Library
 
     started = time.monotonic()
     app = application()
     try:
         library = Library.open(library_path, catch_up=False)
-    except LibraryError as error:
+        if sample:
+            library.open_sample()
+    except (LibraryError, OSError) as error:
         print(f"self-test failed: {error}", file=sys.stderr)
         return 1
     window = None
+    imported = []
     try:
+        if app.windowIcon().pixmap(64, 64).isNull():  # no file, or no SVG plugin to read it
+            raise AssertionError("the application icon is missing or unreadable")
+        missing = icon_font_missing()
+        if missing:
+            raise AssertionError(missing)
         window = MainWindow(library, _scratch_settings())
         window.show()
         _wait(window, started)
@@ -192,6 +231,9 @@ def self_test(library_path: Path | None) -> int:
             raise AssertionError(f"searching for {word!r} found nothing")
         window.search.set_text("")
         _wait(window, started)
+        for path in files:
+            added = _import_through_preview(window, library, Path(path), started)
+            imported.append(f", imported {added:,} papers from {Path(path).name}")
     except Exception as error:
         print(f"self-test failed: {error}", file=sys.stderr)
         return 1
@@ -201,8 +243,29 @@ def self_test(library_path: Path | None) -> int:
             app.processEvents()
         library.close()
     seconds = time.monotonic() - started
-    print(f"self-test passed: {expected:,} papers, searched for {word!r}, {seconds:.1f} s")
+    done = "".join(imported)
+    print(f"self-test passed: {expected:,} papers, searched for {word!r}{done}, {seconds:.1f} s")
     return 0
+
+
+def _import_through_preview(window, library, path: Path, started: float) -> int:
+    """What "Open with readinglist" does with a file: its preview, then import all of it."""
+    before = library.count()
+    window.preview_dialog = None
+    window.preview_files([str(path)])
+    _wait(window, started)
+    dialog = window.preview_dialog
+    if dialog is None:
+        error = getattr(window, "last_error", "")
+        raise AssertionError(f"no import preview opened for {path}: {error}")
+    if not dialog.chosen():
+        raise AssertionError(f"the preview of {path} offers no paper to import")
+    dialog.accept()
+    _wait(window, started)
+    added = library.count() - before
+    if added <= 0:
+        raise AssertionError(f"importing {path} added no paper")
+    return added
 
 
 def _a_word(window) -> str:
