@@ -115,6 +115,8 @@ test)
     command -v bibtex >/dev/null 2>&1 || install_debs texlive-base
     # The window's tests run real Qt widgets offscreen.
     install_qt_debs "${QT_OFFSCREEN_DEBS[@]}"
+    # The desktop integration's tests: freedesktop's validators, flatpak-builder's reading.
+    install_debs desktop-file-utils appstream shared-mime-info flatpak-builder
     export QT_QPA_PLATFORM=offscreen
     "$venv/bin/ruff" check .
     "$venv/bin/ruff" format --check .
