@@ -234,6 +234,8 @@ def _self_test(library_path: Path, files: Sequence[Path], sample: bool) -> int:
         for path in files:
             added = _import_through_preview(window, library, Path(path), started)
             imported.append(f", imported {added:,} papers from {Path(path).name}")
+        if files:
+            imported.append(_rebuild_index(window, library, started))
     except Exception as error:
         print(f"self-test failed: {error}", file=sys.stderr)
         return 1
@@ -249,7 +251,9 @@ def _self_test(library_path: Path, files: Sequence[Path], sample: bool) -> int:
 
 
 def _import_through_preview(window, library, path: Path, started: float) -> int:
-    """What "Open with readinglist" does with a file: its preview, then import all of it."""
+    """What "Open with readinglist" does with a file: its preview, then import all of it, and
+    the search finds it once the index has caught up (a large import is analysed in helper
+    processes, which a frozen bundle must be able to start)."""
     before = library.count()
     window.preview_dialog = None
     window.preview_files([str(path)])
@@ -258,30 +262,60 @@ def _import_through_preview(window, library, path: Path, started: float) -> int:
     if dialog is None:
         error = getattr(window, "last_error", "")
         raise AssertionError(f"no import preview opened for {path}: {error}")
-    if not dialog.chosen():
+    chosen = dialog.chosen()
+    if not chosen:
         raise AssertionError(f"the preview of {path} offers no paper to import")
+    title = dialog.model.preview.candidates[chosen[0]].draft.title
     dialog.accept()
-    _wait(window, started)
+    _wait(window, started, index_too=True)
     added = library.count() - before
     if added <= 0:
         raise AssertionError(f"importing {path} added no paper")
+    word = _longest_word(title)
+    window.search.set_text(word)
+    _wait(window, started)
+    if window.model.rowCount() == 0:
+        raise AssertionError(f"searching for {word!r} found nothing of what {path} brought")
+    window.search.set_text("")
+    _wait(window, started)
     return added
+
+
+def _rebuild_index(window, library, started: float) -> str:
+    """Tools ▸ Rebuild the search index: from a thousand papers on, it analyses them in helper
+    processes, each a new start of this program (in a bundle: of the frozen executable)."""
+    rebuilt: list[int] = []
+    window.controller.rebuild_index(on_done=rebuilt.append)
+    _wait(window, started, index_too=True)
+    if rebuilt != [library.count()]:
+        error = getattr(window, "last_error", "")
+        raise AssertionError(f"rebuilding the search index failed: {error or rebuilt}")
+    word = _a_word(window)
+    window.search.set_text(word)
+    _wait(window, started)
+    if window.model.rowCount() == 0:
+        raise AssertionError(f"after rebuilding the index, searching for {word!r} found nothing")
+    window.search.set_text("")
+    _wait(window, started)
+    return f", rebuilt the search index of {rebuilt[0]:,} papers"
 
 
 def _a_word(window) -> str:
     """A word of the first paper's title, so the search must find at least that paper."""
     view = window.model.view(0) if window.model.rowCount() else None
-    if view is None:
-        return "paper"
-    words = [w.strip(".,:;!?()[]{}\"'") for w in view.title.split()]
+    return _longest_word(view.title) if view is not None else "paper"
+
+
+def _longest_word(title: str) -> str:
+    words = [w.strip(".,:;!?()[]{}\"'") for w in title.split()]
     words = [w for w in words if len(w) > 3 and w.isalpha()]
     return max(words, key=len) if words else "paper"
 
 
-def _wait(window, started: float) -> None:
+def _wait(window, started: float, index_too: bool = False) -> None:
     if time.monotonic() - started > SELF_TEST_SECONDS:
         raise TimeoutError("the window did not finish loading in time")
-    window.wait_idle()
+    window.wait_idle(index_too)
 
 
 def screenshot(
