@@ -3,6 +3,7 @@
 #   bash packaging/dev.sh run [ARGS...]    start readinglist (default library unless --library)
 #   bash packaging/dev.sh test [ARGS...]   lint, check the architecture, run the test suite
 #   bash packaging/dev.sh screenshots      the README's screenshots, under Xvfb
+# Sourced (packaging/build.sh does), it only defines its helpers.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -100,6 +101,9 @@ ensure_venv() {
         echo "$want" >"$stamp"
     fi
 }
+
+# Sourced, stop here: the caller wanted the helpers above.
+[[ "${BASH_SOURCE[0]}" != "$0" ]] && return 0
 
 command="${1:-run}"
 [ $# -gt 0 ] && shift
