@@ -61,4 +61,23 @@ say "self-test of the bundle under Xvfb"
 timeout 300 env HOME="$papers" XDG_DATA_HOME="$papers/data" XDG_CONFIG_HOME="$papers/config" QT_QPA_PLATFORM=xcb \
     xvfb-run -a -s "-screen 0 1600x1000x24" "$dist/readinglist/readinglist" --self-test "$papers/many.bib"
 "$dist/readinglist/readinglist" --version
+
+# The release a Linux user downloads: the bundle, the desktop files, and install.sh to put
+# them in place. Installed here into a scratch home, as a user would.
+release="readinglist-$version-linux-$(uname -m)"
+rm -rf "${dist:?}/$release" "$root/dist/$release.tar.gz"
+mkdir -p "$dist/$release"
+cp -a "$dist/readinglist" "$dist/$release/readinglist"
+cp -a packaging/linux/install.sh packaging/linux/io.github.readinglist.ReadingList.* \
+    packaging/linux/icons "$dist/$release/"
+rm -f "$dist/$release/io.github.readinglist.ReadingList.yml"  # the Flatpak manifest
+tar -C "$dist" -czf "$root/dist/$release.tar.gz" "$release"
+mkdir -p "$papers/unpacked" "$papers/home"
+tar -C "$papers/unpacked" -xzf "$root/dist/$release.tar.gz"
+HOME="$papers/home" XDG_DATA_HOME="$papers/home/.local/share" "$papers/unpacked/$release/install.sh" --user
+"$papers/home/.local/bin/readinglist-gui" --version
+if command -v desktop-file-validate >/dev/null 2>&1; then
+    desktop-file-validate "$papers/home/.local/share/applications/io.github.readinglist.ReadingList.desktop"
+fi
 say "bundle: $dist/readinglist ($size, built in ${seconds} s)"
+say "release: $root/dist/$release.tar.gz ($(du -h "$root/dist/$release.tar.gz" | cut -f1))"

@@ -105,6 +105,8 @@ def png_size(path: Path) -> tuple[int, int]:
 def test_the_icon_exists_as_svg_and_in_every_hicolor_size():
     svg = REPO / "readinglist" / "resources" / "icons" / "readinglist.svg"
     assert svg.read_text(encoding="utf-8").lstrip().startswith("<svg")
+    scalable = LINUX / "icons" / "hicolor" / "scalable" / "apps" / f"{APP_ID}.svg"
+    assert scalable.read_bytes() == svg.read_bytes(), "run packaging/linux/render_icons.py"
     for size in SIZES:
         png = LINUX / "icons" / "hicolor" / f"{size}x{size}" / "apps" / f"{APP_ID}.png"
         assert png_size(png) == (size, size)
@@ -129,7 +131,7 @@ def test_the_flatpak_manifest_builds_from_the_sdist_and_installs_the_desktop_fil
     commands = "\n".join(app["build-commands"]).replace("${FLATPAK_ID}", APP_ID)
     for installed in (DESKTOP, METAINFO, MIME):
         assert f"packaging/linux/{installed.name}" in commands
-    assert "readinglist/resources/icons/readinglist.svg" in commands
+    assert "packaging/linux/icons/hicolor/*/apps/" in commands
 
 
 def test_the_flatpak_dependencies_cover_every_requirement_but_pyside(tmp_path):
@@ -163,3 +165,48 @@ def test_flatpak_builder_reads_the_manifest(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "WARNING" not in done.stderr and "rror" not in done.stderr, done.stderr
     assert f'"id" : "{APP_ID}"' in done.stdout
+
+
+def test_installing_the_bundle_puts_it_in_the_menu_and_behind_open_with(tmp_path):
+    """packaging/linux/install.sh, for one user, with a stand-in for the PyInstaller bundle."""
+    validate = tool("desktop-file-validate", "desktop-file-utils")
+    tool("update-desktop-database", "desktop-file-utils")
+    bundle = tmp_path / "bundle"
+    bundle.mkdir()
+    (bundle / "readinglist").write_text('#!/bin/sh\necho "the bundle, given: $*"\n')
+    (bundle / "readinglist").chmod(0o755)
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {**os.environ, "HOME": str(home), "READINGLIST_BUNDLE": str(bundle)}
+    env.pop("XDG_DATA_HOME", None)
+    env.pop("DESTDIR", None)
+    script = str(LINUX / "install.sh")
+    done = subprocess.run([script, "--user"], env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+    share = home / ".local" / "share"
+    program = home / ".local" / "lib" / "readinglist" / "readinglist"
+    desktop = share / "applications" / DESKTOP.name
+    assert f"Exec={program} %F" in desktop.read_text(encoding="utf-8").splitlines()
+    checked = subprocess.run([validate, str(desktop)], capture_output=True, text=True)
+    assert checked.returncode == 0 and not checked.stdout.strip(), checked.stdout
+    menu = (share / "applications" / "mimeinfo.cache").read_text(encoding="utf-8")
+    assert f"text/x-bibtex={DESKTOP.name};" in menu
+    assert f"application/x-research-info-systems={DESKTOP.name};" in menu
+    assert "*.ris" in (share / "mime" / "globs2").read_text(encoding="utf-8")
+    assert (share / "metainfo" / METAINFO.name).is_file()
+    assert (share / "icons" / "hicolor" / "scalable" / "apps" / f"{APP_ID}.svg").is_file()
+    assert (share / "icons" / "hicolor" / "48x48" / "apps" / f"{APP_ID}.png").is_file()
+    started = subprocess.run(
+        [str(home / ".local" / "bin" / "readinglist-gui"), "paper.bib"],
+        capture_output=True,
+        text=True,
+    )
+    assert started.stdout.strip() == "the bundle, given: paper.bib"
+
+    done = subprocess.run(
+        [script, "--user", "--uninstall"], env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    left = [p for p in home.rglob("*") if APP_ID in p.name or p.name.startswith("readinglist")]
+    assert left == []

@@ -1,5 +1,6 @@
 """Renders the application icon's hicolor PNG sizes from its SVG (the one drawing the window
-uses), so that menus and docks that do not read SVG get a sharp picture at each size.
+uses), so that menus and docks that do not read SVG get a sharp picture at each size, and puts
+a copy of the SVG itself as the hicolor theme's scalable icon.
 
     .venv/bin/python packaging/linux/render_icons.py     # after changing the SVG; commit the PNGs
 """
@@ -7,6 +8,7 @@ uses), so that menus and docks that do not read SVG get a sharp picture at each 
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -27,6 +29,10 @@ def main() -> int:
     if not renderer.isValid():
         print(f"cannot read {SOURCE}", file=sys.stderr)
         return 1
+    scalable = HERE / "icons" / "hicolor" / "scalable" / "apps" / f"{APP_ID}.svg"
+    scalable.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(SOURCE, scalable)
+    print(scalable.relative_to(HERE))
     for size in SIZES:
         image = QImage(size, size, QImage.Format.Format_ARGB32_Premultiplied)
         image.fill(Qt.GlobalColor.transparent)
