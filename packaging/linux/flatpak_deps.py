@@ -1,17 +1,19 @@
 """Writes python3-deps.json, the Flatpak module that installs readinglist's Python dependencies.
 
 A Flatpak build has no network: every file it installs is listed in the manifest with its
-address and checksum. This asks pip (the ordinary client, against the package index) which
-files a Python of the runtime would install on each architecture, and lists them. PySide6 is
-left out: the io.qt.PySide.BaseApp base application provides it, built against the runtime's
-own Qt.
+address and checksum. This asks pip (the ordinary client, against the package index pip is set
+up for) which files a Python of the runtime would install on each architecture, and lists them.
+PySide6 is left out: the io.qt.PySide.BaseApp base application provides it, built against the
+runtime's own Qt. The list is made when a Flatpak is built, not kept in the repository, so it
+follows the dependencies as pyproject.toml states them.
 
-    python packaging/linux/flatpak_deps.py      # after changing the dependencies; commit the JSON
+    python packaging/linux/flatpak_deps.py      # before flatpak-builder (packaging/flatpak.sh)
 """
 
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import tempfile
@@ -31,14 +33,19 @@ FROM_THE_BASE_APP = ("pyside6", "shiboken6")
 BUILD = ["setuptools>=69", "wheel"]
 
 
-def requirements() -> list[str]:
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+def name_of(requirement: str) -> str:
+    return re.split(r"[<>=!~ ;\[]", requirement, maxsplit=1)[0].lower().replace("_", "-")
+
+
+def requirements(pyproject: Path = ROOT / "pyproject.toml") -> list[str]:
+    """The run-time dependencies the Flatpak must install itself, and the build backend."""
+    project = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]
     wanted = [r.split("#")[0].strip() for r in project["dependencies"]]
-    return [r for r in wanted if not r.lower().startswith(FROM_THE_BASE_APP)] + BUILD
+    return [r for r in wanted if not name_of(r).startswith(FROM_THE_BASE_APP)] + BUILD
 
 
 def resolve(arch: str) -> list[dict[str, str]]:
-    """What pip would install for this architecture: each file's name, address and sha256."""
+    """What pip would install for this architecture: each file's address and sha256."""
     platforms = [f"--platform={p}" for p in PLATFORMS[arch]]
     with tempfile.TemporaryDirectory() as target:
         report = subprocess.run(
@@ -50,17 +57,16 @@ def resolve(arch: str) -> list[dict[str, str]]:
         ).stdout  # fmt: skip
     files = []
     for item in json.loads(report)["install"]:
-        name = item["metadata"]["name"].lower().replace("_", "-")
-        if name.startswith(FROM_THE_BASE_APP):
+        if name_of(item["metadata"]["name"]).startswith(FROM_THE_BASE_APP):
             continue
         info = item["download_info"]
-        url = info["url"]
-        files.append({"url": url, "sha256": info["archive_info"]["hashes"]["sha256"]})
+        files.append({"url": info["url"], "sha256": info["archive_info"]["hashes"]["sha256"]})
     return files
 
 
-def main() -> int:
-    by_arch = {arch: resolve(arch) for arch in PLATFORMS}
+def module(by_arch: dict[str, list[dict[str, str]]]) -> dict:
+    """One Flatpak module: a file wanted on every architecture is listed once; a compiled
+    one only for the architecture it was built for."""
     everywhere = set.intersection(*({f["url"] for f in files} for files in by_arch.values()))
     sources: list[dict] = []
     seen: set[str] = set()
@@ -69,12 +75,12 @@ def main() -> int:
             if f["url"] in seen:
                 continue
             seen.add(f["url"])
-            source = {"type": "file", "url": f["url"], "sha256": f["sha256"]}
+            source: dict = {"type": "file", "url": f["url"], "sha256": f["sha256"]}
             if f["url"] not in everywhere:
                 source["only-arches"] = [arch]
             sources.append(source)
     sources.sort(key=lambda s: (s.get("only-arches", [""])[0], s["url"].rsplit("/", 1)[1]))
-    module = {
+    return {
         "name": "python3-deps",
         "buildsystem": "simple",
         "build-commands": [
@@ -84,8 +90,12 @@ def main() -> int:
         ],
         "sources": sources,
     }
-    OUT.write_text(json.dumps(module, indent=2) + "\n", encoding="utf-8")
-    print(f"{OUT.relative_to(ROOT)}: {len(sources)} files")
+
+
+def main() -> int:
+    made = module({arch: resolve(arch) for arch in PLATFORMS})
+    OUT.write_text(json.dumps(made, indent=2) + "\n", encoding="utf-8")
+    print(f"{OUT.relative_to(ROOT)}: {len(made['sources'])} files")
     return 0
 
 
