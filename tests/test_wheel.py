@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -19,6 +20,8 @@ from readinglist import __version__
 
 REPO = Path(__file__).resolve().parents[1]
 TIMEOUT = 600
+LEFT_BEHIND = (".git", ".venv*", "*.egg-info", "build", "dist", "__pycache__", ".*_cache",
+               ".hypothesis", ".flatpak-builder", "tests", "screenshots")  # fmt: skip
 
 
 def run(command: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
@@ -47,9 +50,13 @@ def clean_environment(home: Path | None = None) -> dict[str, str]:
 
 def test_wheel_installs_into_a_fresh_venv_and_runs_the_gui_self_test(tmp_path, sample_page):
     started = time.monotonic()
+    # A copy of the source, without what builds and installs leave in it: setuptools would put
+    # the files an old readinglist.egg-info lists into the sdist, package data or not.
+    source = tmp_path / "source"
+    shutil.copytree(REPO, source, ignore=shutil.ignore_patterns(*LEFT_BEHIND))
     dist = tmp_path / "dist"
     # The sdist first, then the wheel from the unpacked sdist: both must be complete.
-    run([sys.executable, "-m", "build", "--outdir", str(dist), str(REPO)], tmp_path,
+    run([sys.executable, "-m", "build", "--outdir", str(dist), str(source)], tmp_path,
         clean_environment())  # fmt: skip
     (sdist,) = dist.glob(f"readinglist-{__version__}.tar.gz")
     (wheel,) = dist.glob(f"readinglist-{__version__}-py3-none-any.whl")

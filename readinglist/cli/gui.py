@@ -83,4 +83,5 @@ def gui_command(library_path: Path | None, self_test: bool, files: tuple[Path, .
 
 
 def gui_main() -> None:
+    """The readinglist-gui script (and the bundle's program): its messages name it so."""
     gui_command(prog_name="readinglist-gui")

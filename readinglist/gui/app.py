@@ -9,8 +9,12 @@ import tempfile
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from readinglist.domain.values import DamagedLibrary, LibraryError
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QIcon
 
 SELF_TEST_SECONDS = 60
 # The desktop file, the AppStream metainfo and the icon are named after it; Wayland matches the
@@ -72,7 +76,7 @@ def application(dark: bool | None = None):
     return app
 
 
-def application_icon():
+def application_icon() -> QIcon:
     """The window's icon where no desktop file names one (Windows, a bundle, a source run)."""
     from PySide6.QtGui import QIcon
 
