@@ -3,6 +3,7 @@
 #   bash packaging/dev.sh run [ARGS...]    start readinglist (default library unless --library)
 #   bash packaging/dev.sh test [ARGS...]   lint, check the architecture, run the test suite
 #   bash packaging/dev.sh screenshots      the README's screenshots, under Xvfb
+# Sourced (packaging/build.sh does), it only defines its helpers.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -101,6 +102,9 @@ ensure_venv() {
     fi
 }
 
+# Sourced, stop here: the caller wanted the helpers above.
+[[ "${BASH_SOURCE[0]}" != "$0" ]] && return 0
+
 command="${1:-run}"
 [ $# -gt 0 ] && shift
 case "$command" in
@@ -115,6 +119,8 @@ test)
     command -v bibtex >/dev/null 2>&1 || install_debs texlive-base
     # The window's tests run real Qt widgets offscreen.
     install_qt_debs "${QT_OFFSCREEN_DEBS[@]}"
+    # The desktop integration's tests: freedesktop's validators, flatpak-builder's reading.
+    install_debs desktop-file-utils appstream shared-mime-info flatpak-builder
     export QT_QPA_PLATFORM=offscreen
     "$venv/bin/ruff" check .
     "$venv/bin/ruff" format --check .

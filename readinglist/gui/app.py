@@ -7,12 +7,19 @@ import sqlite3
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from readinglist.domain.values import DamagedLibrary, LibraryError
 
+if TYPE_CHECKING:
+    from PySide6.QtGui import QIcon
+
 SELF_TEST_SECONDS = 60
+# The desktop file, the AppStream metainfo and the icon are named after it; Wayland matches the
+# window to its desktop file (and so to its icon and name in the dock) by this name.
+APP_ID = "io.github.readinglist.ReadingList"
 
 
 def _platform_for_scripts() -> None:
@@ -63,9 +70,19 @@ def application(dark: bool | None = None):
         app.setApplicationName("readinglist")
         app.setOrganizationName("readinglist")
         app.setApplicationDisplayName("readinglist")
-        app.setDesktopFileName("readinglist")
+        app.setDesktopFileName(APP_ID)
+        app.setWindowIcon(application_icon())
     apply_scheme(app, dark)
     return app
+
+
+def application_icon() -> QIcon:
+    """The window's icon where no desktop file names one (Windows, a bundle, a source run)."""
+    from PySide6.QtGui import QIcon
+
+    from readinglist.services.resources import resource
+
+    return QIcon(str(resource("icons", "readinglist.svg")))
 
 
 def _scratch_settings():
@@ -87,14 +104,16 @@ def no_display() -> str:
     )
 
 
-def run(library_path: Path | None) -> int:
-    """The desktop application, on the given (or the default) library."""
+def run(library_path: Path | None, files: Sequence[str] = ()) -> int:
+    """The desktop application, on the given (or the default) library; ``files`` (what the
+    desktop's "Open with" passes) are shown in the import preview, as a dropped file is."""
     reason = no_display()
     if reason:
         print(f"readinglist: {reason}", file=sys.stderr)
         return 1
     from PySide6.QtCore import QSettings
 
+    from readinglist.gui.file_open import FilesOpened
     from readinglist.gui.main_window import MainWindow
     from readinglist.gui.single_instance import SingleInstance
     from readinglist.services.location import default_library_folder
@@ -102,7 +121,7 @@ def run(library_path: Path | None) -> int:
     app = application()
     folder = Path(library_path).expanduser() if library_path else default_library_folder()
     instance = SingleInstance(folder)
-    if not instance.listen():
+    if not instance.listen(files):
         print("readinglist: already open on this library; brought its window forward")
         return 0
     library, restored = open_or_restore(library_path, _ask_to_restore)
@@ -110,12 +129,17 @@ def run(library_path: Path | None) -> int:
         return 1
     window = MainWindow(library, QSettings())
     instance.activated.connect(window.bring_forward)
+    instance.files_requested.connect(window.preview_files)
+    opened = FilesOpened(app, window.preview_files)  # macOS: "Open with" sends events
     window.show()
     if restored:
         window.controller.rebuild_index()
+    if files:
+        window.preview_files([str(Path(f).expanduser().absolute()) for f in files])
     try:
         return app.exec()
     finally:
+        app.removeEventFilter(opened)
         instance.close()
         library.close()
 
@@ -164,21 +188,40 @@ def _ask_to_restore(damaged: DamagedLibrary) -> bool:
     return box.clickedButton() is restore_button
 
 
-def self_test(library_path: Path | None) -> int:
-    """Open the window on the library, load it, search, close: exit 0 when all of it worked."""
+def self_test(library_path: Path | None, files: Sequence[Path] = ()) -> int:
+    """Open the window on the library, load it, search, import ``files`` through the import
+    preview, close: exit 0 when all of it worked. Packaging runs it on a wheel and a bundle,
+    so it also checks that the files they must carry are there. Without a library it works on
+    a temporary one holding the sample library (and never touches the user's own)."""
+    if library_path is not None:
+        return _self_test(library_path, files, sample=False)
+    with tempfile.TemporaryDirectory(prefix="readinglist-self-test-") as folder:
+        return _self_test(Path(folder) / "library", files, sample=True)
+
+
+def _self_test(library_path: Path, files: Sequence[Path], sample: bool) -> int:
     _platform_for_scripts()
     from readinglist.gui.main_window import MainWindow
+    from readinglist.gui.theme import icon_font_missing
     from readinglist.services.library import Library
 
     started = time.monotonic()
     app = application()
     try:
         library = Library.open(library_path, catch_up=False)
-    except LibraryError as error:
+        if sample:
+            library.open_sample()
+    except (LibraryError, OSError) as error:
         print(f"self-test failed: {error}", file=sys.stderr)
         return 1
     window = None
+    imported = []
     try:
+        if app.windowIcon().pixmap(64, 64).isNull():  # no file, or no SVG plugin to read it
+            raise AssertionError("the application icon is missing or unreadable")
+        missing = icon_font_missing()
+        if missing:
+            raise AssertionError(missing)
         window = MainWindow(library, _scratch_settings())
         window.show()
         _wait(window, started)
@@ -192,6 +235,11 @@ def self_test(library_path: Path | None) -> int:
             raise AssertionError(f"searching for {word!r} found nothing")
         window.search.set_text("")
         _wait(window, started)
+        for path in files:
+            added = _import_through_preview(window, library, Path(path), started)
+            imported.append(f", imported {added:,} papers from {Path(path).name}")
+        if files:
+            imported.append(_rebuild_index(window, library, started))
     except Exception as error:
         print(f"self-test failed: {error}", file=sys.stderr)
         return 1
@@ -201,24 +249,77 @@ def self_test(library_path: Path | None) -> int:
             app.processEvents()
         library.close()
     seconds = time.monotonic() - started
-    print(f"self-test passed: {expected:,} papers, searched for {word!r}, {seconds:.1f} s")
+    done = "".join(imported)
+    print(f"self-test passed: {expected:,} papers, searched for {word!r}{done}, {seconds:.1f} s")
     return 0
+
+
+def _import_through_preview(window, library, path: Path, started: float) -> int:
+    """What "Open with readinglist" does with a file: its preview, then import all of it, and
+    the search finds it once the index has caught up (a large import is analysed in helper
+    processes, which a frozen bundle must be able to start)."""
+    before = library.count()
+    window.preview_dialog = None
+    window.preview_files([str(path)])
+    _wait(window, started)
+    dialog = window.preview_dialog
+    if dialog is None:
+        error = getattr(window, "last_error", "")
+        raise AssertionError(f"no import preview opened for {path}: {error}")
+    chosen = dialog.chosen()
+    if not chosen:
+        raise AssertionError(f"the preview of {path} offers no paper to import")
+    title = dialog.model.preview.candidates[chosen[0]].draft.title
+    dialog.accept()
+    _wait(window, started, index_too=True)
+    added = library.count() - before
+    if added <= 0:
+        raise AssertionError(f"importing {path} added no paper")
+    word = _longest_word(title)
+    window.search.set_text(word)
+    _wait(window, started)
+    if window.model.rowCount() == 0:
+        raise AssertionError(f"searching for {word!r} found nothing of what {path} brought")
+    window.search.set_text("")
+    _wait(window, started)
+    return added
+
+
+def _rebuild_index(window, library, started: float) -> str:
+    """Tools ▸ Rebuild the search index: from a thousand papers on, it analyses them in helper
+    processes, each a new start of this program (in a bundle: of the frozen executable)."""
+    rebuilt: list[int] = []
+    window.controller.rebuild_index(on_done=rebuilt.append)
+    _wait(window, started, index_too=True)
+    if rebuilt != [library.count()]:
+        error = getattr(window, "last_error", "")
+        raise AssertionError(f"rebuilding the search index failed: {error or rebuilt}")
+    word = _a_word(window)
+    window.search.set_text(word)
+    _wait(window, started)
+    if window.model.rowCount() == 0:
+        raise AssertionError(f"after rebuilding the index, searching for {word!r} found nothing")
+    window.search.set_text("")
+    _wait(window, started)
+    return f", rebuilt the search index of {rebuilt[0]:,} papers"
 
 
 def _a_word(window) -> str:
     """A word of the first paper's title, so the search must find at least that paper."""
     view = window.model.view(0) if window.model.rowCount() else None
-    if view is None:
-        return "paper"
-    words = [w.strip(".,:;!?()[]{}\"'") for w in view.title.split()]
+    return _longest_word(view.title) if view is not None else "paper"
+
+
+def _longest_word(title: str) -> str:
+    words = [w.strip(".,:;!?()[]{}\"'") for w in title.split()]
     words = [w for w in words if len(w) > 3 and w.isalpha()]
     return max(words, key=len) if words else "paper"
 
 
-def _wait(window, started: float) -> None:
+def _wait(window, started: float, index_too: bool = False) -> None:
     if time.monotonic() - started > SELF_TEST_SECONDS:
         raise TimeoutError("the window did not finish loading in time")
-    window.wait_idle()
+    window.wait_idle(index_too)
 
 
 def screenshot(

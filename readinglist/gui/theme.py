@@ -134,6 +134,14 @@ def _icon_font() -> tuple[str, dict[str, str]] | None:
     return (families[0], glyphs) if families else None
 
 
+def icon_font_missing() -> str:
+    """Why the window would draw its icons through qtawesome instead of the font (empty when it
+    will not): a bundle that left the font out would show no icons, or fail to start."""
+    if _icon_font() is not None:
+        return ""
+    return "the action icons' font (Material Design Icons, from qtawesome) is missing"
+
+
 def themed(target, name: str):
     """Give a widget or action an icon that follows later light/dark switches (restyle)."""
     target.setIcon(icon(name))

@@ -1,5 +1,6 @@
-"""Where the files bundled with readinglist (icons, the sample library) are found: beside the
-package in a source checkout, inside it once installed."""
+"""Where the files readinglist needs at run time (the sample library, the application icon)
+are found: inside the package, so that a wheel, a PyInstaller bundle and a source checkout all
+carry them in the same place."""
 
 from __future__ import annotations
 
@@ -9,11 +10,10 @@ import readinglist
 
 
 def resources_folder() -> Path:
-    package = Path(readinglist.__file__).resolve().parent
-    for candidate in (package / "resources", package.parent / "resources"):
-        if candidate.is_dir():
-            return candidate
-    raise FileNotFoundError(f"readinglist's resources are missing (looked beside {package})")
+    folder = Path(readinglist.__file__).resolve().parent / "resources"
+    if not folder.is_dir():
+        raise FileNotFoundError(f"readinglist's resources are missing (looked for {folder})")
+    return folder
 
 
 def resource(*parts: str) -> Path:
