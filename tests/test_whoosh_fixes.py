@@ -145,3 +145,45 @@ def test_pages_of_crafted_scores_are_the_top_of_the_full_ranking(tmp_path):
                 if page.ids != ranked[:limit]:
                     wrong.append((text, limit))
     assert wrong == []
+
+
+def test_a_first_page_never_shows_a_removed_paper(tmp_path):
+    """Paper 228 leaves the index; it was the first of its stretch of 128 postings, and the
+    wrapper that hides removed documents skipped to that stretch without looking."""
+    from readinglist.search.index import SearchDoc
+    from readinglist.search.query import parse_query
+    from readinglist.search.whoosh_index import WhooshIndex
+
+    index = WhooshIndex(tmp_path / "index")
+    index.update([SearchDoc(id=i, version=1, title="alpha beta gamma") for i in range(1, 5)])
+    index.update([SearchDoc(id=5, version=1, title="alpha")])
+    padded = "alpha" + " filler" * 8
+    index.update(
+        [SearchDoc(id=i, version=1, title=padded if i < 228 else "alpha") for i in range(100, 400)]
+    )
+    index.update([], removed=[228])
+    everything = index.search(parse_query("title:alpha"), limit=None)
+    assert 228 not in everything.ids
+    for limit in (2, 4):
+        page = index.search(parse_query("title:alpha"), limit=limit)
+        assert page.ids == everything.ids[:limit]
+    index.close()
+
+
+def test_a_not_inside_a_group_ranks_and_pages(tmp_path):
+    from readinglist.search.index import SearchDoc
+    from readinglist.search.query import parse_query
+    from readinglist.search.whoosh_index import WhooshIndex
+
+    index = WhooshIndex(tmp_path / "index")
+    index.update(
+        [
+            SearchDoc(id=1, version=1, title="alpha", rating=5, year=2000),
+            SearchDoc(id=2, version=1, title="alpha", rating=1, year=2020),
+            SearchDoc(id=3, version=1, title="alpha", rating=1, year=2021),
+        ]
+    )
+    for text in ("alpha (rating:>=4 -year:>=2018)", "year:>=1999 (rating:>=4 -year:>=2018)"):
+        assert index.search(parse_query(text), limit=None).ids == [1]
+        assert index.search(parse_query(text), limit=1).ids == [1]
+    index.close()

@@ -19,8 +19,12 @@ plus a crash and an endless loop.
   A stretch is skipped here only when even the other side's best anywhere cannot lift it.
   Their loops also stop when nothing moved: rounding made 'a + b <= m' hold while 'b > m - a',
   and an OR of two words spun forever ('title:drequount OR abstract:drequount').
-- AND NOT asked its wanted part for the next paper after skipping, even when the skip had
-  run off the end (an error with our phrase lists, a stale answer with Whoosh's postings).
+- AND NOT asked its wanted part for the next paper after skipping or moving to a paper, even
+  when that had run off the end (an error with our phrase lists, a stale answer with Whoosh's
+  postings; a NOT inside a group: 'networks (rating:>=4 -year:>=2018)' failed outright).
+- The wrapper that hides a segment's deleted documents skipped stretches without looking
+  where it landed: a first page could show a paper just moved to the trash, or an edited
+  paper twice (its old document and its new one).
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from __future__ import annotations
 import readinglist.search.whoosh_quiet  # noqa: F401  (must precede the whoosh imports)
 
 # isort: split
-from whoosh.matching import binary, combo, mcore
+from whoosh.matching import binary, combo, mcore, wrappers
 
 
 def _and_maybe_skip_to(self, id):
@@ -125,3 +129,24 @@ binary.IntersectionMatcher.skip_to_quality = _and_skip_to_quality
 binary.UnionMatcher.skip_to_quality = _or_skip_to_quality
 binary.AndMaybeMatcher.skip_to_quality = _and_maybe_skip_to_quality
 binary.AndNotMatcher.skip_to_quality = _and_not_skip_to_quality
+
+
+def _and_not_skip_to(self, id):
+    if not self.a.is_active():
+        raise mcore.ReadTooFar
+    if id < self.a.id():
+        return
+    self.a.skip_to(id)
+    if self.a.is_active() and self.b.is_active():
+        self.b.skip_to(id)
+        self._find_next()
+
+
+def _filter_skip_to_quality(self, minquality):
+    skipped = self.child.skip_to_quality(minquality / self.boost)
+    self._find_next()  # the stretch it landed in may start with a hidden (deleted) document
+    return skipped
+
+
+binary.AndNotMatcher.skip_to = _and_not_skip_to
+wrappers.FilterMatcher.skip_to_quality = _filter_skip_to_quality

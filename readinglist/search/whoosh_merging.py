@@ -5,9 +5,9 @@ about 21 segments, calls every segment small: at 100,000 papers the eleventh sma
 an import rewrote the whole index (100,000 papers, 230 s of both cores here) while holding the
 index's write lock. Here a commit merges only segments of similar, small size, ten of them at
 a time (so a paper is rewritten a few times in its life, never the whole index for one edit),
-and a segment of any size once most of its documents are deleted (only its live ones are
+and a segment of up to 20,000 documents once most of them are deleted (only its live ones are
 rewritten). Large segments, as an import writes them, are left alone: a full rebuild makes
-one segment again.
+one index of few segments again.
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ from whoosh.reading import SegmentReader
 
 SMALL_TIERS = (10, 100, 1000)  # segments under 10, 100 and 1,000 documents merge by tier
 TIER_SIZE = 10  # segments of one tier merged together once there are this many
-MOSTLY_DELETED = 0.5  # a segment with more than this share deleted is rewritten
+MOSTLY_DELETED = 0.5  # a segment with more than this share deleted is rewritten...
+REWRITE_AT_MOST = 20_000  # ...if no larger than this (10,000 live papers, seconds of work)
 
 
 def merge_policy(writer, segments: list) -> list:
@@ -43,4 +44,4 @@ def merge_policy(writer, segments: list) -> list:
 
 def _mostly_deleted(segment) -> bool:
     total = segment.doc_count_all()
-    return total > 0 and segment.deleted_count() > MOSTLY_DELETED * total
+    return 0 < total <= REWRITE_AT_MOST and segment.deleted_count() > MOSTLY_DELETED * total
