@@ -293,14 +293,16 @@ def test_small_edits_never_rewrite_the_large_segments_of_an_import(tmp_path):
     large segments stay as written, and every paper is still found."""
     index = WhooshIndex(tmp_path / "index")
     index.update([SearchDoc(id=i, version=1, title=f"imported paper {i}") for i in range(2500)])
-    large = {s.segment_id() for s in index._index._segments()}
-    assert all(s.doc_count_all() >= 1000 for s in index._index._segments())
+    imported = index._index._segments()
+    # two helper processes share the work, not always evenly: the large ones are what count
+    large = {s.segment_id() for s in imported if s.doc_count_all() >= 1000}
+    assert large
     for n in range(12):  # a reading list's 80 papers, edited commit after commit
         edited = range(n * 80, n * 80 + 80)
         index.update([SearchDoc(id=i, version=2, title=f"edited paper {i}") for i in edited])
     segments = index._index._segments()
     assert large <= {s.segment_id() for s in segments}  # never rewritten
-    assert len(segments) <= len(large) + 3  # ten 80-paper segments became one
+    assert len(segments) <= len(imported) + 3  # ten 80-paper segments became one
     assert index.search(parse_query("paper"), limit=None).total == 2500
     assert index.search(parse_query("edited"), limit=None).total == 960
     index.close()

@@ -38,6 +38,15 @@ class LibraryContext:
             self._library = None
 
 
+LIBRARY_OPTION = click.option(
+    "--library",
+    "library_path",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="READINGLIST_LIBRARY",
+    help="Library folder (default: $READINGLIST_LIBRARY, else your user data folder).",
+)
+
+
 class _Group(click.Group):
     """Turns a user's mistake into a one-line message and exit status 1, never a traceback."""
 
@@ -68,13 +77,7 @@ class _Group(click.Group):
     invoke_without_command=True,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-@click.option(
-    "--library",
-    "library_path",
-    type=click.Path(file_okay=False, path_type=Path),
-    envvar="READINGLIST_LIBRARY",
-    help="Library folder (default: $READINGLIST_LIBRARY, else your user data folder).",
-)
+@LIBRARY_OPTION
 @click.version_option(__version__, "--version", prog_name="readinglist")
 @click.pass_context
 def cli(ctx: click.Context, library_path: Path | None) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from readinglist._version import __version__
-from readinglist.cli.app import LibraryContext, cli
+from readinglist.cli.app import LIBRARY_OPTION, LibraryContext, cli
 
 FILES = click.argument(
     "files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path), metavar="[FILE]..."
@@ -63,13 +63,7 @@ def gui(
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option(
-    "--library",
-    "library_path",
-    type=click.Path(file_okay=False, path_type=Path),
-    envvar="READINGLIST_LIBRARY",
-    help="Library folder (default: $READINGLIST_LIBRARY, else your user data folder).",
-)
+@LIBRARY_OPTION
 @SELF_TEST
 @click.version_option(__version__, "--version", prog_name="readinglist")
 @FILES

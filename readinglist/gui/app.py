@@ -276,13 +276,18 @@ def _import_through_preview(window, library, path: Path, started: float) -> int:
     if added <= 0:
         raise AssertionError(f"importing {path} added no paper")
     word = _longest_word(title)
+    _search_finds(window, word, started, f"searching for {word!r} found nothing of {path}")
+    return added
+
+
+def _search_finds(window, word: str, started: float, failure: str) -> None:
+    """Type ``word`` into the search field, expect rows, and clear it again."""
     window.search.set_text(word)
     _wait(window, started)
     if window.model.rowCount() == 0:
-        raise AssertionError(f"searching for {word!r} found nothing of what {path} brought")
+        raise AssertionError(failure)
     window.search.set_text("")
     _wait(window, started)
-    return added
 
 
 def _rebuild_index(window, library, started: float) -> str:
@@ -295,12 +300,7 @@ def _rebuild_index(window, library, started: float) -> str:
         error = getattr(window, "last_error", "")
         raise AssertionError(f"rebuilding the search index failed: {error or rebuilt}")
     word = _a_word(window)
-    window.search.set_text(word)
-    _wait(window, started)
-    if window.model.rowCount() == 0:
-        raise AssertionError(f"after rebuilding the index, searching for {word!r} found nothing")
-    window.search.set_text("")
-    _wait(window, started)
+    _search_finds(window, word, started, f"after rebuilding, {word!r} found nothing")
     return f", rebuilt the search index of {rebuilt[0]:,} papers"
 
 

@@ -68,17 +68,23 @@ def _stretch_skipper(a, b, minquality: float) -> int:
     return moved
 
 
-def _and_skip_to_quality(self, minquality):
-    a, b = self.a, self.b
+def _skip_stretches(matcher, minquality: float, keep_together: bool) -> int:
+    """Skip stretches of either side of an AND or an OR while one can be; an AND keeps its
+    sides on the same document."""
+    a, b = matcher.a, matcher.b
     skipped = 0
     while a.is_active() and b.is_active():
         moved = _stretch_skipper(a, b, minquality)
         if not moved:
             break
         skipped += moved
-        if a.is_active() and b.is_active() and a.id() != b.id():
-            self._find_next()
+        if keep_together and a.is_active() and b.is_active() and a.id() != b.id():
+            matcher._find_next()
     return skipped
+
+
+def _and_skip_to_quality(self, minquality):
+    return _skip_stretches(self, minquality, keep_together=True)
 
 
 def _or_skip_to_quality(self, minquality):
@@ -90,12 +96,7 @@ def _or_skip_to_quality(self, minquality):
         return b.skip_to_quality(minquality)
     if not b.is_active():
         return a.skip_to_quality(minquality)
-    skipped = 0
-    while a.is_active() and b.is_active():
-        moved = _stretch_skipper(a, b, minquality)
-        if not moved:
-            break
-        skipped += moved
+    skipped = _skip_stretches(self, minquality, keep_together=False)
     self._id = None
     return skipped
 
