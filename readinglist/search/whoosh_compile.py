@@ -7,6 +7,7 @@ User words go through the same analyzer as the indexed field (case, accents, ste
 
 from __future__ import annotations
 
+import readinglist.search.whoosh_fixes  # (fixes Whoosh's matchers on import)
 import readinglist.search.whoosh_quiet  # noqa: F401  (must precede the whoosh imports)
 
 # isort: split
@@ -207,20 +208,10 @@ def _is_not(query: wq.Query) -> bool:
     return isinstance(query, _AndNot) and isinstance(query.a, wq.Every)
 
 
-class _AndNotMatcher(matching.AndNotMatcher):
-    """Whoosh's AND NOT, which let a paper through when the excluded word's first paper in a
-    segment came before the wanted word's first paper, and the next was this one: 'deep
-    -learning' listed 6 papers holding 'learning' at 100,000 papers (one per segment or so).
-    Here the first paper is checked as every other is."""
-
-    def _find_first(self):
-        if self.a.is_active() and self.b.is_active():
-            self._find_next()
-
-
 class _AndNot(wq.AndNot):
+    """AND NOT whose excluded part is matched unscored: its scores are never used."""
+
     def matcher(self, searcher, context=None):
         wanted = self.a.matcher(searcher, context)
-        # the excluded part is never scored (as in Whoosh)
         excluded = self.b.matcher(searcher, searcher.boolean_context())
-        return _AndNotMatcher(wanted, excluded)
+        return matching.AndNotMatcher(wanted, excluded)

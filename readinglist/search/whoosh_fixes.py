@@ -19,7 +19,9 @@ plus a crash and an endless loop.
   A stretch is skipped here only when even the other side's best anywhere cannot lift it.
   Their loops also stop when nothing moved: rounding made 'a + b <= m' hold while 'b > m - a',
   and an OR of two words spun forever ('title:drequount OR abstract:drequount').
-- AND NOT asked its wanted part for the next paper after skipping or moving to a paper, even
+- AND NOT let its first wanted paper through unchecked when an excluded-only paper came
+  before it ('deep -learning' listed papers holding 'learning'), and asked its wanted part
+  for the next paper after skipping or moving to a paper, even
   when that had run off the end (an error with our phrase lists, a stale answer with Whoosh's
   postings; a NOT inside a group: 'networks (rating:>=4 -year:>=2018)' failed outright).
 - The wrapper that hides a segment's deleted documents skipped stretches without looking
@@ -45,16 +47,10 @@ def _and_maybe_skip_to(self, id):
     return moved_a or moved_b
 
 
-binary.AndMaybeMatcher.skip_to = _and_maybe_skip_to
-
-
 def _array_union_max_quality(self):
     still = sum(m.max_quality() for m in self._submatchers if m.is_active()) * self._boost
     at_hand = max(self._a) if self._offset < self._limit else 0
     return max(still, at_hand)
-
-
-combo.ArrayUnionMatcher.max_quality = _array_union_max_quality
 
 
 def _stretch_skipper(a, b, minquality: float) -> int:
@@ -126,12 +122,6 @@ def _and_not_skip_to_quality(self, minquality):
     return skipped
 
 
-binary.IntersectionMatcher.skip_to_quality = _and_skip_to_quality
-binary.UnionMatcher.skip_to_quality = _or_skip_to_quality
-binary.AndMaybeMatcher.skip_to_quality = _and_maybe_skip_to_quality
-binary.AndNotMatcher.skip_to_quality = _and_not_skip_to_quality
-
-
 def _and_not_skip_to(self, id):
     if not self.a.is_active():
         raise mcore.ReadTooFar
@@ -149,5 +139,19 @@ def _filter_skip_to_quality(self, minquality):
     return skipped
 
 
+def _and_not_find_first(self):
+    # Whoosh checked the first wanted document only when the excluded part stood on it too;
+    # an excluded-only document before it let it through ('deep -learning' listed 'learning').
+    if self.a.is_active() and self.b.is_active():
+        self._find_next()
+
+
+binary.AndMaybeMatcher.skip_to = _and_maybe_skip_to
+binary.AndMaybeMatcher.skip_to_quality = _and_maybe_skip_to_quality
+binary.AndNotMatcher._find_first = _and_not_find_first
 binary.AndNotMatcher.skip_to = _and_not_skip_to
+binary.AndNotMatcher.skip_to_quality = _and_not_skip_to_quality
+binary.IntersectionMatcher.skip_to_quality = _and_skip_to_quality
+binary.UnionMatcher.skip_to_quality = _or_skip_to_quality
+combo.ArrayUnionMatcher.max_quality = _array_union_max_quality
 wrappers.FilterMatcher.skip_to_quality = _filter_skip_to_quality

@@ -1,7 +1,7 @@
 """The Whoosh implementation of SearchIndex.
 
-Whoosh is frozen (2.7.4, 2016) but sound. It is confined to the whoosh_* modules of this package
-(whoosh_fixes.py holds the one fix we make to it).
+Whoosh is frozen (2.7.4, 2016) and pinned. It is confined to the whoosh_* modules of this
+package; whoosh_fixes.py holds the fixes we make to its matchers.
 Its storage is opened without mmap: with mmap Whoosh copies every file into memory on each
 open, which costs far more than the slightly slower queries (see shared MEASUREMENTS.md).
 """
@@ -18,7 +18,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from pickle import loads
 
-import readinglist.search.whoosh_fixes  # (a fix to Whoosh, applied on import)
 import readinglist.search.whoosh_quiet  # noqa: F401  (must precede the whoosh imports)
 
 # isort: split

@@ -21,7 +21,18 @@ from whoosh.matching import ReadTooFar
 from whoosh.matching.wrappers import FilterMatcher
 
 
-class ScoredList(matching.ListMatcher):
+class _BisectingList(matching.ListMatcher):
+    """Whoosh's list of documents, finding a document by bisection rather than one step at a
+    time (an AND moves it to each document of its other side)."""
+
+    def skip_to(self, id: int) -> None:
+        if not self.is_active():
+            raise ReadTooFar
+        if id > self._ids[self._i]:
+            self._i = bisect_left(self._ids, id, self._i)
+
+
+class ScoredList(_BisectingList):
     """Found documents with their scores, in blocks that know their best score: a first page
     skips the blocks that cannot reach it, as Whoosh does with a word's postings. (Whoosh's
     list matcher has one block, and takes the max of all its scores at every match.)"""
@@ -41,12 +52,6 @@ class ScoredList(matching.ListMatcher):
         if not self.is_active() or (minquality and self.max_quality() < minquality):
             return matching.NullMatcher()
         return self
-
-    def skip_to(self, id: int) -> None:
-        if not self.is_active():
-            raise ReadTooFar
-        if id > self._ids[self._i]:
-            self._i = bisect_left(self._ids, id, self._i)
 
     def next(self) -> bool:
         self._i += 1
@@ -116,19 +121,12 @@ def segment_cache(reader) -> dict:
     return reader.__dict__.setdefault("_readinglist_cache", {})
 
 
-class ConstantList(matching.ListMatcher):
-    """Documents that all score the same (a range): Whoosh's own list, which offers no block
-    quality (Whoosh's intersection skips blocks wrongly beside one that offers a constant),
-    but finds a document by bisection rather than one step at a time."""
+class ConstantList(_BisectingList):
+    """Documents that all score the same (a range). Like Whoosh's own list it offers no block
+    quality: a constant gives a first page nothing to skip by."""
 
     def __init__(self, ids: list[int], weight: float, position: int = 0) -> None:
         super().__init__(ids, all_weights=weight, position=position)
 
     def copy(self) -> ConstantList:
         return ConstantList(self._ids, self._all_weights, self._i)
-
-    def skip_to(self, id: int) -> None:
-        if not self.is_active():
-            raise ReadTooFar
-        if id > self._ids[self._i]:
-            self._i = bisect_left(self._ids, id, self._i)

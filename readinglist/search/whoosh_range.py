@@ -20,7 +20,12 @@ from readinglist.search.whoosh_postings import ConstantList, blocks, raw_posting
 
 
 class RangeQuery(wq.NumericRange):
-    """A range of a NUMERIC field (ends inclusive unless excluded, None for open)."""
+    """A range of a NUMERIC field (ends inclusive unless excluded, None for open). Its papers
+    are kept with the query for the rest of the search: the count asks again."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._found: dict[object, list[int] | None] = {}
 
     def matcher(self, searcher, context=None):
         docnums = self._docnums(searcher.reader())
@@ -37,6 +42,11 @@ class RangeQuery(wq.NumericRange):
         return iter(docnums)
 
     def _docnums(self, reader) -> list[int] | None:
+        if reader not in self._found:
+            self._found[reader] = self._read_docnums(reader)
+        return self._found[reader]
+
+    def _read_docnums(self, reader) -> list[int] | None:
         values = segment_numbers(reader, self.fieldname)
         if values is None:
             return None
