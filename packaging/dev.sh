@@ -121,11 +121,15 @@ test)
     install_qt_debs "${QT_OFFSCREEN_DEBS[@]}"
     # The desktop integration's tests: freedesktop's validators, flatpak-builder's reading.
     install_debs desktop-file-utils appstream shared-mime-info flatpak-builder
+    # The shared library's tests: a throw-away PostgreSQL cluster, as an unprivileged user.
+    install_debs postgresql
     export QT_QPA_PLATFORM=offscreen
     "$venv/bin/ruff" check .
     "$venv/bin/ruff" format --check .
     "$venv/bin/lint-imports"
-    exec "$venv/bin/python" -m pytest -n 2 "$@"
+    eval "$("$venv/bin/python" -m tests.pg_cluster start)"
+    trap '"$venv/bin/python" -m tests.pg_cluster stop "$READINGLIST_TEST_POSTGRES_DIR"' EXIT
+    "$venv/bin/python" -m pytest -n 2 "$@"
     ;;
 screenshots)
     # The README's pictures: the real window on a virtual X screen (Xvfb).

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import uuid
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,56 @@ import pytest
 from readinglist import open_library
 from readinglist.domain.values import AuthorName
 from tests.factories import draft
+from tests.pg_cluster import ENVIRONMENT as POSTGRES_ENVIRONMENT
+
+BACKENDS = ("sqlite", "postgresql")
+
+
+def pytest_configure(config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "both_backends: the test's library fixture runs on a SQLite file and on PostgreSQL",
+    )
+
+
+def pytest_generate_tests(metafunc) -> None:
+    """Tests of a module marked ``both_backends`` run once per backend; others on SQLite."""
+    if "backend" in metafunc.fixturenames and metafunc.definition.get_closest_marker(
+        "both_backends"
+    ):
+        metafunc.parametrize("backend", BACKENDS, indirect=True)
+
+
+@pytest.fixture
+def backend(request) -> str:
+    return getattr(request, "param", "sqlite")
+
+
+def postgres_server() -> str:
+    """The test cluster's address: skipped without one, an error in CI (which starts one)."""
+    address = os.environ.get(POSTGRES_ENVIRONMENT)
+    if not address:
+        if os.environ.get("CI"):
+            pytest.fail(f"{POSTGRES_ENVIRONMENT} is not set in CI: the test cluster did not start")
+        pytest.skip(
+            f"{POSTGRES_ENVIRONMENT} is not set: no PostgreSQL server for the tests "
+            "(packaging/dev.sh test starts one)"
+        )
+    return address
+
+
+@pytest.fixture
+def postgres_address() -> str:
+    """A new, empty database on the test cluster, dropped afterwards."""
+    import psycopg
+
+    server = postgres_server()
+    name = f"t_{uuid.uuid4().hex[:16]}"
+    with psycopg.connect(server, autocommit=True) as connection:
+        connection.execute(f"CREATE DATABASE {name}")
+    yield f"{server.rsplit('/', 1)[0]}/{name}"
+    with psycopg.connect(server, autocommit=True) as connection:
+        connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 def shared_path(relative: str) -> Path:
@@ -30,7 +81,14 @@ def sample_page() -> Path:
 
 
 @pytest.fixture
-def library(tmp_path):
+def library(request, tmp_path, backend):
+    if backend == "postgresql":
+        from readinglist.services.library import Library
+
+        address = request.getfixturevalue("postgres_address")
+        with Library.open_shared(address, cache=tmp_path / "cache") as lib:
+            yield lib
+        return
     with open_library(tmp_path / "library") as lib:
         yield lib
 

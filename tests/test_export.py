@@ -18,6 +18,8 @@ from readinglist.exporters.obsidian import MARKER
 from readinglist.services.exporting import ExportOptions, ExportScope
 from tests.factories import draft
 
+pytestmark = pytest.mark.both_backends  # the same story on a file and on a server
+
 SCHEMA = json.loads((Path(__file__).parent / "schemas" / "csl-data.schema.json").read_text())
 
 

@@ -10,6 +10,8 @@ from readinglist.importers.encoding import decode_bytes
 from readinglist.importers.registry import parse_text
 from readinglist.lookup.http import Endpoints
 
+pytestmark = pytest.mark.both_backends  # the same story on a file and on a server
+
 ABSTRACT = "An abstract long enough to be one, with several words in it. " * 6
 
 

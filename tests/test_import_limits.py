@@ -15,6 +15,8 @@ from readinglist.importers.bibtex_values import MAX_EXPANSION
 from readinglist.importers.limits import MAX_FIELD_CHARS, MAX_FILE_BYTES
 from readinglist.importers.registry import parse_data, parse_file, parse_text
 
+pytestmark = pytest.mark.both_backends  # the same story on a file and on a server
+
 HUGE = "<HUGE>"  # where a test puts 50 MB: built when it runs, not when tests are collected
 FINE = "@article{before, title={Read before}}\n"
 ALSO_FINE = "@article{after, title={Read after}}\n"

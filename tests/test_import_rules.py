@@ -6,6 +6,8 @@ import pytest
 from readinglist.domain.filters import PaperFilter
 from readinglist.domain.values import InvalidValue
 
+pytestmark = pytest.mark.both_backends  # the same story on a file and on a server
+
 SMITH = """@article{smith2020,
   title = {Graphs and Trees},
   author = {Smith, Jane},

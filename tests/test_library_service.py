@@ -15,7 +15,10 @@ from readinglist.domain.values import (
     PaperNotFound,
     TagNotFound,
 )
+from tests.backends import open_again
 from tests.factories import draft
+
+pytestmark = pytest.mark.both_backends  # the same story on a file and on a server
 
 
 def test_added_paper_gets_a_readable_unique_key(library):
@@ -215,7 +218,7 @@ def test_every_change_reports_what_it_changed(library, three_papers):
 def test_library_reopens_with_everything_kept(tmp_path, three_papers, library):
     library.tag(three_papers[0], add=["kept"])
     library.close()
-    with open_library(library.folder) as reopened:
+    with open_again(library) as reopened:
         assert reopened.get(three_papers[0]).tags == ("kept",)
         assert reopened.search("tag:kept").total == 1
 

@@ -13,6 +13,8 @@ from readinglist.domain.values import InvalidValue
 from readinglist.lookup.http import Endpoints
 from readinglist.lookup.identifiers import Identifier, parse_identifier
 
+pytestmark = pytest.mark.both_backends  # the same story on a file and on a server
+
 ATOM = """<?xml version="1.0" encoding="UTF-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom">
   <title type="html">ArXiv Query: id_list=1706.03762</title>

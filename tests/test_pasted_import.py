@@ -1,7 +1,11 @@
 """Importing text copied from a web page that lists papers."""
 
+import pytest
+
 from readinglist.domain.filters import Sort
 from readinglist.importers.pasted import parse_pasted
+
+pytestmark = pytest.mark.both_backends  # the same story on a file and on a server
 
 
 def page_pairs(sample_page):

@@ -45,6 +45,8 @@ COMPARED = (
     "entry_type",
 )
 
+pytestmark = pytest.mark.both_backends  # the same story on a file and on a server
+
 
 BIBTEX_FIELD = re.compile(r"^[a-z_.+\-@][a-z0-9_.+\-:@]*$")
 

@@ -10,6 +10,8 @@ from readinglist.search.query import QuerySyntaxError, parse_query
 from readinglist.search.whoosh_index import WhooshIndex
 from tests.factories import draft
 
+pytestmark = pytest.mark.both_backends  # the same story on a file and on a server
+
 
 def titles(result):
     return [p.title for p in result.papers]

@@ -11,6 +11,8 @@ from readinglist.domain.values import InvalidValue, LibraryError, PaperNotFound,
 from readinglist.search.query import QuerySyntaxError
 from tests.factories import draft
 
+pytestmark = pytest.mark.both_backends  # the same story on a file and on a server
+
 ABSTRACT = "An abstract sentence that goes on for a while. " * 8
 
 

@@ -3,6 +3,52 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """Two people changed the same field from the same starting point. Neither value is
+    chosen for them: the other's stands in the library, this one is kept here until its
+    author picks (see ``Library.resolve``)."""
+
+    kind: str  # "paper", "note" or "list"
+    entity_id: int
+    field: str  # a paper's field, "body" of a note, "name" or "order" of a list
+    base: Any  # what the editor started from
+    mine: Any  # what the editor wanted
+    theirs: Any  # what someone else put there meanwhile, now in the library
+    paper_id: int | None = None  # a note's paper
+
+    def describe(self) -> str:
+        what = {"paper": "paper", "note": "note", "list": "reading list"}[self.kind]
+        return (
+            f"{what} {self.entity_id}: {self.field} was changed by someone else meanwhile; "
+            f"theirs: {_shown(self.theirs)}; yours: {_shown(self.mine)} (not saved)"
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "id": self.entity_id,
+            "field": self.field,
+            "base": self.base,
+            "mine": self.mine,
+            "theirs": self.theirs,
+            "paper_id": self.paper_id,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Conflict:
+        return cls(
+            data["kind"], data["id"], data["field"], data["base"], data["mine"], data["theirs"],
+            data.get("paper_id"),
+        )  # fmt: skip
+
+
+def _shown(value: Any) -> str:
+    text = repr(value) if not isinstance(value, str) else f"{value!r}"
+    return text if len(text) <= 200 else text[:199] + "…"
 
 
 @dataclass(frozen=True)
@@ -15,6 +61,8 @@ class Changes:
     searches: bool = False  # saved searches changed
     notes: frozenset[int] = field(default=frozenset())  # papers whose notes changed
     created: int | None = None  # the id of the one thing a call created (a paper, a note)
+    # Edits that met another person's edit of the same field: not applied, kept to choose.
+    conflicts: tuple[Conflict, ...] = ()
 
     @property
     def papers(self) -> frozenset[int]:
@@ -30,7 +78,10 @@ class Changes:
             searches=self.searches or other.searches,
             notes=self.notes | other.notes,
             created=self.created if self.created is not None else other.created,
+            conflicts=self.conflicts + other.conflicts,
         )
 
     def __bool__(self) -> bool:
-        return bool(self.papers or self.tags or self.lists or self.notes or self.searches)
+        return bool(
+            self.papers or self.tags or self.lists or self.notes or self.searches or self.conflicts
+        )

@@ -1,8 +1,13 @@
 """The library's tables. SQLite is the truth; everything else (the search index) derives from these.
 
-Types are chosen to mean the same on SQLite and PostgreSQL: no SQLite-only column types.
-Missing text is the empty string (never NULL) so that callers need no None checks; missing
-numbers are NULL.
+Types are chosen to mean the same on SQLite and PostgreSQL: no SQLite-only column types, and
+no lengths on text (SQLite ignores them, PostgreSQL would refuse a 300-character DOI that
+SQLite keeps). Missing text is the empty string (never NULL) so that callers need no None
+checks; missing numbers are NULL.
+
+Everything several people may edit at once (a paper, a note, a tag, a list, a saved search)
+has a ``version``: an update names the version it started from and changes nothing if
+another has moved it since (compare-and-set).
 """
 
 from __future__ import annotations
@@ -10,7 +15,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, func
+from sqlalchemy import JSON, BigInteger, Column, Index, Integer, func
 from sqlmodel import Field, SQLModel
 
 
@@ -25,8 +30,8 @@ class ImportRun(SQLModel, table=True):
     __table_args__ = {"sqlite_autoincrement": True}  # ids are never reused
 
     id: int | None = Field(default=None, primary_key=True)
-    source: str = Field(default="", max_length=1000)
-    format: str = Field(default="", max_length=40)
+    source: str = ""
+    format: str = ""
     started_at: datetime = Field(default_factory=utcnow)
     added: int = 0
     duplicates: int = 0
@@ -42,35 +47,36 @@ class Paper(SQLModel, table=True):
     __table_args__ = {"sqlite_autoincrement": True}  # ids are never reused
 
     id: int | None = Field(default=None, primary_key=True)
-    key: str = Field(max_length=250, unique=True, index=True)
-    entry_type: str = Field(default="article", max_length=40)
+    key: str = Field(unique=True, index=True)
+    entry_type: str = Field(default="article")
     title: str = ""
     title_norm: str = Field(default="", index=True)
     abstract: str = ""
     year: int | None = Field(default=None, index=True)
     month: int | None = None
     venue: str = ""
-    volume: str = Field(default="", max_length=100)
-    number: str = Field(default="", max_length=100)
-    pages: str = Field(default="", max_length=100)
+    volume: str = ""
+    number: str = ""
+    pages: str = ""
     publisher: str = ""
-    doi: str = Field(default="", max_length=250, index=True)
-    arxiv_id: str = Field(default="", max_length=40, index=True)
-    isbn: str = Field(default="", max_length=40)
+    doi: str = Field(default="", index=True)
+    arxiv_id: str = Field(default="", index=True)
+    isbn: str = ""
     url: str = ""
     code_url: str = ""
     # Every source field we have no column for, verbatim, so that export gives it back.
     extra: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     rating: int = 0
-    status: str = Field(default="unread", max_length=20, index=True)
+    status: str = Field(default="unread", index=True)
     # The first author as the table sorts it (accents and case folded): kept here so that
     # sorting 100,000 papers by author is an index walk, not a subquery per paper.
-    sort_author: str = Field(default="", max_length=250)
+    sort_author: str = ""
     added_at: datetime = Field(default_factory=utcnow, index=True)
     updated_at: datetime = Field(default_factory=utcnow)
     deleted_at: datetime | None = Field(default=None, index=True)
-    # Bumped by every change to anything the search index holds; the index stores it too,
-    # so comparing the two finds drift.
+    # Bumped by every change to the paper or to what hangs off it (authors, tags, notes,
+    # lists): the compare-and-set of concurrent edits, and, stored in the index too, how
+    # drift between the two is found.
     version: int = 1
     import_id: int | None = Field(default=None, foreign_key="import_run.id", ondelete="SET NULL")
 
@@ -103,8 +109,8 @@ class PaperAuthor(SQLModel, table=True):
     position: int = 0
     family: str = ""
     given: str = ""
-    particle: str = Field(default="", max_length=60)
-    suffix: str = Field(default="", max_length=60)
+    particle: str = ""
+    suffix: str = ""
     literal: str = ""
 
 
@@ -113,9 +119,10 @@ class Tag(SQLModel, table=True):
     __table_args__ = {"sqlite_autoincrement": True}  # ids are never reused
 
     id: int | None = Field(default=None, primary_key=True)
-    name: str = Field(max_length=200)
+    name: str
     # casefolded name: tags are unique without regard to case
-    name_key: str = Field(max_length=200, unique=True)
+    name_key: str = Field(unique=True)
+    version: int = 1
 
 
 class PaperTag(SQLModel, table=True):
@@ -134,6 +141,7 @@ class Note(SQLModel, table=True):
     body: str = ""
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+    version: int = 1
 
 
 class ReadingList(SQLModel, table=True):
@@ -141,10 +149,12 @@ class ReadingList(SQLModel, table=True):
     __table_args__ = {"sqlite_autoincrement": True}  # ids are never reused
 
     id: int | None = Field(default=None, primary_key=True)
-    name: str = Field(max_length=200)
-    name_key: str = Field(max_length=200, unique=True)
+    name: str
+    name_key: str = Field(unique=True)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+    # Bumped by a rename and by any change to its members or their order.
+    version: int = 1
 
 
 class ListItem(SQLModel, table=True):
@@ -162,10 +172,11 @@ class SavedSearch(SQLModel, table=True):
     __table_args__ = {"sqlite_autoincrement": True}  # ids are never reused
 
     id: int | None = Field(default=None, primary_key=True)
-    name: str = Field(max_length=200)
-    name_key: str = Field(max_length=200, unique=True)
-    query: str = Field(default="", max_length=2000)
+    name: str
+    name_key: str = Field(unique=True)
+    query: str = ""
     created_at: datetime = Field(default_factory=utcnow)
+    version: int = 1
 
 
 class IndexQueue(SQLModel, table=True):
@@ -180,3 +191,32 @@ class IndexQueue(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     paper_id: int = Field(index=True)
+
+
+class ChangeLog(SQLModel, table=True):
+    """The change feed of a shared library: one row per thing changed, written in the same
+    transaction as the change. Numbers are handed out in commit order (see postgresql.py), so a
+    client that remembers the last number it has seen catches up with ``seq > last`` after a
+    dropped connection or a missed notification, and loses nothing."""
+
+    __tablename__ = "change_log"
+
+    seq: int | None = Field(
+        default=None,
+        sa_column=Column(
+            BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+        ),
+    )
+    kind: str  # paper, list, tag, search, import
+    entity_id: int
+    changed_at: datetime = Field(default_factory=utcnow)
+
+
+class LibraryIdentity(SQLModel, table=True):
+    """Which library this is, whatever address it is reached by: each client keeps its search
+    index of a shared library under this id."""
+
+    __tablename__ = "library_identity"
+
+    library_id: str = Field(primary_key=True)
+    created_at: datetime = Field(default_factory=utcnow)

@@ -71,6 +71,15 @@ class AuthorName:
         return data
 
 
+NUL_SIGN = "\u2400"  # ␀
+
+
+def without_nul(text: str) -> str:
+    """PostgreSQL's text cannot hold the NUL character, which a broken file can carry: it is
+    kept as '␀', visible where it was, never dropped."""
+    return text.replace("\x00", NUL_SIGN) if "\x00" in text else text
+
+
 class LibraryError(Exception):
     """A mistake a user can make and fix; shown as a message, never a traceback."""
 
@@ -86,6 +95,20 @@ class DamagedLibrary(LibraryError):
 
 class LibraryBusy(LibraryError):
     """Another program held the library's write lock for longer than a write would wait."""
+
+
+class VersionMoved(Exception):
+    """Another client committed a change to what this unit of work was about to change,
+    between its read and its compare-and-set: the unit of work runs again from the start,
+    merging against the new state. Never reaches a user."""
+
+
+class ReadOnlyLibrary(LibraryError):
+    """The server refused a change: this user may read the shared library, not change it."""
+
+
+class LibraryUnreachable(LibraryError):
+    """The shared library's server cannot be reached (down, or no network)."""
 
 
 class InvalidValue(LibraryError):

@@ -20,9 +20,12 @@ from readinglist.domain.values import (
     NoteNotFound,
     ReadingStatus,
     TagNotFound,
+    VersionMoved,
     check_rating,
 )
-from readinglist.storage.papers import PT, A, N, P, T, chunks, enqueue, mark_changed
+from readinglist.services.merging import merge_fields
+from readinglist.storage import change_feed
+from readinglist.storage.papers import PT, A, N, P, T, chunks, enqueue, load_views, mark_changed
 
 EDITABLE = (*TEXT_FIELDS, *NUMBER_FIELDS, "key", "authors", "extra")
 
@@ -61,17 +64,27 @@ def tag_ids(session: Session, names: Iterable[str], create: bool = True) -> dict
     return found
 
 
-def set_fields(session: Session, paper_id: int, patch: dict[str, Any]) -> Changes:
+def set_fields(
+    session: Session,
+    paper_id: int,
+    patch: dict[str, Any],
+    base: dict[str, Any] | None = None,
+) -> Changes:
+    """Change some fields of one paper. With ``base`` (each field as the editor found it),
+    fields someone else changed meanwhile are not overwritten: they come back as conflicts
+    (see merging.py). The write is one compare-and-set on the paper's version; if another
+    commit moved it after it was read here, VersionMoved runs the unit of work again."""
     unknown = set(patch) - set(EDITABLE)
     if unknown:
         raise InvalidValue(f"cannot edit {', '.join(sorted(unknown))}; editable: {EDITABLE}")
+    current = _editable_values(session, paper_id)
+    patch, conflicts = merge_fields("paper", paper_id, patch, base, current)
     values: dict[str, Any] = {}
     for name, value in patch.items():
         if name == "authors":
-            replace_authors(session, paper_id, value)
+            values["sort_author"] = author_sort_key(value)
         elif name == "extra":
-            paper = session.get(Paper, paper_id)
-            merged = {**paper.extra, **value}
+            merged = {**current["extra"], **value}
             values["extra"] = {k: v for k, v in merged.items() if v not in (None, "")}
         else:
             values[name] = _checked(name, value)
@@ -91,10 +104,34 @@ def set_fields(session: Session, paper_id: int, patch: dict[str, Any]) -> Change
         if not values["title"]:
             raise InvalidValue("a title cannot be empty")
         values["title_norm"] = normalize_title(values["title"])
-    if values:
-        session.execute(update(Paper).where(P.id == paper_id).values(**values))
-    mark_changed(session, [paper_id])
-    return Changes(modified=frozenset([paper_id]))
+    if not patch:
+        return Changes(conflicts=tuple(conflicts))
+    compare_and_set(session, paper_id, current["version"], values)
+    if "authors" in patch:
+        session.execute(delete(PaperAuthor).where(A.paper_id == paper_id))
+        insert_authors(session, {paper_id: patch["authors"]})
+    enqueue(session, [paper_id])
+    return Changes(modified=frozenset([paper_id]), conflicts=tuple(conflicts))
+
+
+def _editable_values(session: Session, paper_id: int) -> dict[str, Any]:
+    view = load_views(session, [paper_id])[0]
+    found = {name: getattr(view, name) for name in EDITABLE}
+    found["version"] = view.version
+    return found
+
+
+def compare_and_set(session: Session, paper_id: int, version: int, values: dict[str, Any]) -> None:
+    """``UPDATE paper SET … , version = version + 1 WHERE id = ? AND version = ?``: the
+    write happens only if nobody committed a change to the paper since ``version`` was read."""
+    done = session.execute(
+        update(Paper)
+        .where(P.id == paper_id, P.version == version)
+        .values(**values, version=P.version + 1, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if done.rowcount != 1:
+        raise VersionMoved(f"paper {paper_id} moved past version {version}")
 
 
 def _checked(name: str, value: Any) -> Any:
@@ -121,14 +158,6 @@ def _checked(name: str, value: Any) -> Any:
             raise InvalidValue(f"{text!r} is not an arXiv id (expected e.g. 2101.00001)")
         return arxiv
     return text
-
-
-def replace_authors(session: Session, paper_id: int, authors: Sequence[AuthorName]) -> None:
-    session.execute(delete(PaperAuthor).where(A.paper_id == paper_id))
-    insert_authors(session, {paper_id: authors})
-    session.execute(
-        update(Paper).where(P.id == paper_id).values(sort_author=author_sort_key(authors))
-    )
 
 
 def insert_authors(session: Session, authors: dict[int, Sequence[AuthorName]]) -> None:
@@ -222,8 +251,11 @@ def rename_tag(session: Session, old: str, new: str) -> Changes:
     if target is not None and target != old_id:
         return merge_tags(session, [old], cleaned)
     session.execute(
-        update(Tag).where(T.id == old_id).values(name=cleaned, name_key=cleaned.casefold())
+        update(Tag)
+        .where(T.id == old_id)
+        .values(name=cleaned, name_key=cleaned.casefold(), version=T.version + 1)
     )
+    change_feed.record(session, "tag", [old_id])
     affected = papers_with_tag(session, old_id)
     mark_changed(session, affected)
     return Changes(modified=frozenset(affected), tags=True)
@@ -245,6 +277,7 @@ def merge_tags(session: Session, sources: Sequence[str], into: str) -> Changes:
         session.execute(PaperTag.__table__.insert(), rows)
     if source_ids:
         session.execute(delete(Tag).where(T.id.in_(source_ids)))
+        change_feed.record(session, "tag", source_ids)
     mark_changed(session, affected)
     return Changes(modified=frozenset(affected), tags=True)
 
@@ -253,6 +286,7 @@ def delete_tag(session: Session, name: str) -> Changes:
     tag_id = tag_ids(session, [name], create=False)[clean_tag(name).casefold()]
     affected = papers_with_tag(session, tag_id)
     session.execute(delete(Tag).where(T.id == tag_id))
+    change_feed.record(session, "tag", [tag_id])
     mark_changed(session, affected)
     return Changes(modified=frozenset(affected), tags=True)
 

@@ -81,13 +81,16 @@ class CheckReport:
 
 
 def check(
-    database: Database, syncer: IndexSyncer, backups: Backups, repair: bool = False
+    database: Database, syncer: IndexSyncer, backups: Backups | None, repair: bool = False
 ) -> CheckReport:
+    """``backups`` is None for a shared library: its server keeps the rows whole (foreign
+    keys always on, no file to damage) and its backups; what is checked there is the
+    citation keys and this computer's index of it."""
     report = _examine(database, syncer)
     if not repair or report.healthy:
         return _with_backup_hint(report, backups)
     repairs: list[str] = []
-    if report.integrity or report.orphans or report.duplicate_keys:
+    if backups is not None and (report.integrity or report.orphans or report.duplicate_keys):
         made = backups.make("before-repair")
         repairs.append(f"backed up the library first to {made.name}")
     if report.integrity:  # first: the other repairs read through the indexes
@@ -118,16 +121,19 @@ def check(
 
 
 def _examine(database: Database, syncer: IndexSyncer) -> CheckReport:
-    with database.engine.connect() as connection:
-        integrity = integrity_problems(connection)
-        orphans = orphan_rows(connection)
+    integrity: list[str] = []
+    orphans: list[Orphan] = []
+    if not database.shared:
+        with database.engine.connect() as connection:
+            integrity = integrity_problems(connection)
+            orphans = orphan_rows(connection)
     with database.read() as session:
         duplicates = _duplicate_keys(session)
     return CheckReport(integrity, orphans, duplicates, syncer.drift())
 
 
-def _with_backup_hint(report: CheckReport, backups: Backups) -> CheckReport:
-    if report.integrity:
+def _with_backup_hint(report: CheckReport, backups: Backups | None) -> CheckReport:
+    if report.integrity and backups is not None:
         report.good_backup = backups.newest_good()
     return report
 

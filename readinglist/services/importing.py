@@ -16,7 +16,7 @@ from readinglist.domain.drafts import NUMBER_FIELDS, TEXT_FIELDS, PaperDraft, Pr
 from readinglist.domain.identifiers import normalize_arxiv_id, normalize_doi, normalize_title
 from readinglist.domain.models import ImportRun, Note, Paper, PaperTag, utcnow
 from readinglist.domain.names import author_sort_key
-from readinglist.domain.values import InvalidValue, ReadingStatus
+from readinglist.domain.values import InvalidValue, ReadingStatus, without_nul
 from readinglist.services.duplicates import KnownPapers
 from readinglist.services.editing import (
     change_tags,
@@ -25,6 +25,7 @@ from readinglist.services.editing import (
     paper_tags,
     tag_ids,
 )
+from readinglist.storage import change_feed
 from readinglist.storage.database import Database
 from readinglist.storage.papers import P, chunks, enqueue, mark_changed
 
@@ -206,6 +207,7 @@ def import_drafts(
 
 
 def _record_counts(session: Session, report: ImportReport) -> None:
+    change_feed.record(session, "import", [report.import_id])
     session.execute(
         update(ImportRun)
         .where(ImportRun.id == report.import_id)
@@ -240,7 +242,8 @@ def _import_batch(
         row = row_of(draft, report.source, report.problems)
         tags = _clean_tags(draft, report)
         first = draft.authors[0] if draft.authors else None
-        wanted = draft.key.strip()
+        # the key is read back by value, so it must be stored as given on every backend
+        wanted = without_nul(draft.key.strip())
         duplicate, note = known.match(row, first, keyed=bool(wanted))
         if note:
             report.problems.append(

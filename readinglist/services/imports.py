@@ -13,6 +13,7 @@ from readinglist.domain.drafts import NUMBER_FIELDS
 from readinglist.domain.models import ImportRun, Paper
 from readinglist.domain.values import InvalidValue
 from readinglist.services.editing import change_tags, move_to_trash, paper_tags
+from readinglist.storage import change_feed
 from readinglist.storage.papers import P, mark_changed
 
 R = ImportRun.__table__.c
@@ -87,6 +88,7 @@ def undo_import(session: Session, which: int | str) -> Changes:
         ).scalars()
     )
     merges = session.execute(select(R.merges).where(R.id == import_id)).scalar() or []
+    change_feed.record(session, "import", [import_id])
     changes = move_to_trash(session, ids) if ids else Changes()
     reverted = _revert_merges(session, merges)
     return changes | Changes(modified=frozenset(reverted), tags=bool(reverted))

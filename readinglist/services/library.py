@@ -33,7 +33,7 @@ from readinglist.search.whoosh_index import WhooshIndex
 from readinglist.services import editing, lists, maintenance, saved_searches
 from readinglist.services.backups import Backup, Backups
 from readinglist.services.imports import ImportSummary, import_history, undo_import
-from readinglist.services.indexing import IndexSyncer
+from readinglist.services.indexing import IndexSyncer, Queue
 from readinglist.services.location import default_library_folder
 from readinglist.services.overview import LibraryCounts, library_counts
 from readinglist.services.saved_searches import SavedSearchView
@@ -46,6 +46,7 @@ from readinglist.storage.papers import (
     resolve_paper,
     tag_keys,
 )
+from readinglist.storage.postgresql import is_server_address
 
 log = logging.getLogger(__name__)
 INDEX_FOLDER = "index"
@@ -73,23 +74,39 @@ class ExportCancelled(LibraryError):
 
 
 class Library:
-    def __init__(self, folder: Path, database: Database, index: WhooshIndex) -> None:
+    def __init__(
+        self, folder: Path, database: Database, index: WhooshIndex, queue: Queue | None = None
+    ) -> None:
+        # A library file's folder; for a shared library, what this computer keeps of it.
         self.folder = folder
         self.database = database
         self.index = index
-        self.syncer = IndexSyncer(database, index)
+        self.syncer = IndexSyncer(database, index, queue)
         # False when a caller (the GUI) feeds the index itself, off its main thread: one Whoosh
         # commit and a fresh searcher cost ~200 ms on a large library, too long to wait for
         # after each click. The queue keeps every change until then.
         self.index_after_write = True
-        self.backups = Backups(folder)
+        # A shared library is backed up on its server; `clone` makes a local copy of it.
+        self.backups = None if database.shared else Backups(folder)
+
+    @property
+    def shared(self) -> bool:
+        return self.database.shared
+
+    @property
+    def address(self) -> str:
+        """Where the library is, fit to show: its folder, or its server (no password)."""
+        return self.database.address if self.shared else str(self.folder)
 
     # --- opening and closing -----------------------------------------------------------------
     @classmethod
     def open(cls, path: str | Path | None = None, catch_up: bool = True) -> Library:
         """Open (or create) a library. ``catch_up=False`` leaves a missing index or queued
         changes for the caller to handle in the background (``needs_rebuild``,
-        ``update_index``): the window opens at once instead of waiting for them."""
+        ``update_index``): the window opens at once instead of waiting for them. A
+        ``postgresql://`` address opens a shared library on that server."""
+        if is_server_address(path):
+            return cls.open_shared(str(path), catch_up=catch_up)
         folder = Path(path).expanduser() if path is not None else default_library_folder()
         try:
             if not folder.exists():
@@ -124,6 +141,32 @@ class Library:
             library._catch_up()
         return library
 
+    @classmethod
+    def open_shared(cls, address: str, catch_up: bool = True, cache: Path | None = None) -> Library:
+        """Open a shared library on a PostgreSQL server (its schema created or upgraded when
+        this user may). This computer's search index of it lives in ``cache`` (default: the
+        user's cache folder), under the library's own id, whatever address reaches it."""
+        from readinglist.services.indexing import FeedQueue
+        from readinglist.services.location import cache_folder
+
+        database = Database.open_shared(address)
+        try:
+            folder = (cache or cache_folder()) / "shared" / database.library_id()
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            queue = FeedQueue(folder / "feed-position")
+            index = _open_index(folder / INDEX_FOLDER)
+            if not queue.position_file.exists() and not index.created:
+                index.close()  # an index whose place in the feed is unknown: built anew
+                shutil.rmtree(folder / INDEX_FOLDER)
+                index = _open_index(folder / INDEX_FOLDER)
+        except BaseException:
+            database.close()
+            raise
+        library = cls(folder, database, index, queue)
+        if catch_up:
+            library._catch_up()
+        return library
+
     def needs_rebuild(self) -> bool:
         """The index was missing or damaged (and set aside) while the library has papers."""
         return self.index.created and bool(self.syncer.live_ids())
@@ -138,18 +181,23 @@ class Library:
     # --- backups -----------------------------------------------------------------------------
     def backup(self, reason: str = "manual") -> Backup:
         """Copy the database now; a manual backup is never pruned."""
+        if self.backups is None:
+            raise LibraryError(
+                f"{self.address} is backed up on its server (pg_dump); 'readinglist clone' "
+                "makes a local copy of it"
+            )
         return self.backups.make(reason)
 
     def backup_if_due(self) -> Backup | None:
         """The periodic automatic backup, when one is due (see BackupPolicy); its copy is
         checked, and a damaged library raises DamagedLibrary."""
-        if not self._has_papers():
+        if self.backups is None or not self._has_papers():
             return None
         return _try_backup(lambda _: self.backups.make_if_due(), "automatic")
 
     def _backup_before(self, reason: str) -> None:
         """Before a bulk operation: a copy to go back to, if there is anything to lose."""
-        if self._has_papers():
+        if self.backups is not None and self._has_papers():
             _try_backup(self.backups.make_if_changed, f"before-{reason}")
 
     def _has_papers(self) -> bool:
@@ -172,8 +220,7 @@ class Library:
 
     # --- the write path ----------------------------------------------------------------------
     def _write(self, operation: Callable[[Session], Changes]) -> Changes:
-        with self.database.write() as session:
-            changes = operation(session)
+        changes = self.database.attempt(operation)
         self._after_write()
         return changes
 
@@ -328,8 +375,12 @@ class Library:
         duplicate = report.duplicates[0]
         return Changes(modified=frozenset([duplicate.paper_id]), created=duplicate.paper_id)
 
-    def edit(self, ref: Ref, **fields: Any) -> Changes:
-        return self._write(lambda s: editing.set_fields(s, self._ids(s, ref)[0], fields))
+    def edit(self, ref: Ref, base: dict[str, Any] | None = None, **fields: Any) -> Changes:
+        """Change fields of one paper. ``base`` holds what the editor saw in each field
+        before changing it: a field someone else changed meanwhile is then left as they made
+        it, and this edit comes back in ``Changes.conflicts`` (nothing is overwritten
+        silently). Without ``base`` the fields are set as given."""
+        return self._write(lambda s: editing.set_fields(s, self._ids(s, ref)[0], fields, base))
 
     def trash(self, refs: Ref | Iterable[Ref]) -> Changes:
         refs = [refs] if isinstance(refs, int | str) else list(refs)
@@ -677,6 +728,8 @@ class Library:
         the window runs it in the background once it is open)."""
         from readinglist.storage.sqlite import file_problems
 
+        if self.shared:  # the server keeps its own files whole
+            return []
         return file_problems(self.database.path, quick=True)
 
     def check(self, repair: bool = False) -> CheckReport:

@@ -11,6 +11,7 @@ from readinglist.domain.changes import Changes
 from readinglist.domain.models import ListItem, ReadingList, utcnow
 from readinglist.domain.values import InvalidValue, NameTaken, clean_label
 from readinglist.domain.views import ListSummary
+from readinglist.storage import change_feed
 from readinglist.storage.papers import LI, L, P, mark_changed, resolve_list
 
 
@@ -30,6 +31,7 @@ def create_list(session: Session, name: str) -> Changes:
     reading_list = ReadingList(name=cleaned, name_key=cleaned.casefold())
     session.add(reading_list)
     session.flush()
+    change_feed.record(session, "list", [reading_list.id])
     return Changes(lists=True, created=reading_list.id)
 
 
@@ -38,10 +40,9 @@ def rename_list(session: Session, old: str, new: str) -> Changes:
     cleaned = _clean_name(new)
     _check_free(session, cleaned, except_id=list_id)
     session.execute(
-        update(ReadingList)
-        .where(L.id == list_id)
-        .values(name=cleaned, name_key=cleaned.casefold(), updated_at=utcnow())
+        update(ReadingList).where(L.id == list_id).values(name=cleaned, name_key=cleaned.casefold())
     )
+    _touch_list(session, list_id)
     # the index holds list ids, not names: nothing to re-index
     return Changes(lists=True)
 
@@ -50,6 +51,7 @@ def delete_list(session: Session, name: str) -> Changes:
     list_id = resolve_list(session, name)
     members = _members(session, list_id)
     session.execute(delete(ReadingList).where(L.id == list_id))
+    change_feed.record(session, "list", [list_id])
     mark_changed(session, members)
     return Changes(lists=True, modified=frozenset(members))
 
@@ -143,7 +145,13 @@ def reorder_list(session: Session, name: str, order: Sequence[int]) -> Changes:
 
 
 def _touch_list(session: Session, list_id: int) -> None:
-    session.execute(update(ReadingList).where(L.id == list_id).values(updated_at=utcnow()))
+    """A list's name, members or order changed: a new version, and word to other clients."""
+    session.execute(
+        update(ReadingList)
+        .where(L.id == list_id)
+        .values(updated_at=utcnow(), version=L.version + 1)
+    )
+    change_feed.record(session, "list", [list_id])
 
 
 def list_summaries(session: Session) -> list[ListSummary]:

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 ENV_VAR = "READINGLIST_LIBRARY"
+CACHE_ENV_VAR = "READINGLIST_CACHE"
 
 
 def default_library_folder() -> Path:
@@ -15,3 +16,14 @@ def default_library_folder() -> Path:
     from platformdirs import user_data_dir
 
     return Path(user_data_dir("readinglist", appauthor=False)) / "library"
+
+
+def cache_folder() -> Path:
+    """What this computer keeps of shared libraries (their search indexes, edits waiting for
+    the server): derived, or waiting to be sent, never the only copy of a paper."""
+    configured = os.environ.get(CACHE_ENV_VAR, "").strip()
+    if configured:
+        return Path(configured).expanduser()
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("readinglist", appauthor=False))

@@ -15,6 +15,7 @@ from readinglist.domain.values import (
     SavedSearchNotFound,
     clean_label,
 )
+from readinglist.storage import change_feed
 
 S = SavedSearch.__table__.c
 
@@ -51,11 +52,15 @@ def save_search(session: Session, name: str, query: str) -> Changes:
         raise InvalidValue("a saved query is at most 2000 characters")
     existing = session.execute(select(S.id).where(S.name_key == cleaned.casefold())).scalar()
     if existing is not None:
-        session.execute(update(SavedSearch).where(S.id == existing).values(query=query))
+        session.execute(
+            update(SavedSearch).where(S.id == existing).values(query=query, version=S.version + 1)
+        )
+        change_feed.record(session, "search", [existing])
         return Changes(searches=True)
     saved = SavedSearch(name=cleaned, name_key=cleaned.casefold(), query=query)
     session.add(saved)
     session.flush()
+    change_feed.record(session, "search", [saved.id])
     return Changes(searches=True, created=saved.id)
 
 
@@ -68,11 +73,14 @@ def rename_saved_search(session: Session, old: str, new: str) -> Changes:
     session.execute(
         update(SavedSearch)
         .where(S.id == search_id)
-        .values(name=cleaned, name_key=cleaned.casefold())
+        .values(name=cleaned, name_key=cleaned.casefold(), version=S.version + 1)
     )
+    change_feed.record(session, "search", [search_id])
     return Changes(searches=True)
 
 
 def delete_saved_search(session: Session, name: str) -> Changes:
-    session.execute(delete(SavedSearch).where(S.id == _find(session, name)))
+    search_id = _find(session, name)
+    session.execute(delete(SavedSearch).where(S.id == search_id))
+    change_feed.record(session, "search", [search_id])
     return Changes(searches=True)

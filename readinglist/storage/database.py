@@ -1,7 +1,13 @@
-"""Opening a library's database: engine, schema migrations, units of work."""
+"""Opening a library's database: engine, schema migrations, units of work.
+
+A library lives in a SQLite file (the default, one person's) or in a PostgreSQL database (a
+shared one). Both run the same migrations and the same SQL; what differs is in ``sqlite.py``
+and ``postgresql.py``, chosen here.
+"""
 
 from __future__ import annotations
 
+import random
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -26,14 +32,85 @@ DATABASE_FILE = "library.sqlite3"
 MIGRATIONS = Path(__file__).with_name("migrations")
 # The newest migration; opening skips Alembic entirely (it is slow to import) when the
 # database already has it.
-HEAD_REVISION = "0003_sort_keys"
+HEAD_REVISION = "0004_shared_library"
 
 
 class Database:
     def __init__(self, engine: Engine, path: Path | None = None) -> None:
         self.engine = engine
         self.path = path
-        self._writer = writer_engine(engine)
+        # A shared library (on a server) publishes a change feed; a file's index keeps its own
+        # queue in the file.
+        self.shared = engine.dialect.name == "postgresql"
+        if self.shared:
+            from readinglist.storage.postgresql import reader_engine
+
+            self._writer = engine
+            self._reader = reader_engine(engine)
+        else:
+            self._writer = writer_engine(engine)
+            self._reader = engine
+
+    @property
+    def address(self) -> str:
+        """Where the library is, fit to show (a server address without its password)."""
+        if self.shared:
+            from readinglist.storage.postgresql import redacted
+
+            return redacted(self.engine.url.render_as_string(hide_password=False))
+        return str(self.path)
+
+    @classmethod
+    def open_shared(cls, address: str) -> Database:
+        """Open a shared library on a PostgreSQL server, creating or upgrading its schema
+        (which needs the rights to do so; a reader gets ReadOnlyLibrary instead)."""
+        from readinglist.domain.values import LibraryError
+        from readinglist.storage.postgresql import create_postgres_engine, redacted
+
+        database = cls(create_postgres_engine(address))
+        try:
+            with database.translated_errors():
+                if database.schema_revision() != HEAD_REVISION:
+                    database.migrate()
+        except LibraryError as error:
+            database.close()
+            if type(error).__name__ == "ReadOnlyLibrary":
+                raise type(error)(
+                    f"the shared library {redacted(address)} needs a schema upgrade that only "
+                    "its owner (or an editor with rights to change tables) can make; nothing "
+                    "was changed"
+                ) from None
+            raise
+        except BaseException:
+            database.close()
+            raise
+        return database
+
+    @contextmanager
+    def translated_errors(self) -> Iterator[None]:
+        """A server's refusal or absence as the LibraryError that says so to a user."""
+        if not self.shared:
+            yield
+            return
+        from sqlalchemy.exc import DBAPIError
+
+        from readinglist.domain.values import LibraryUnreachable, ReadOnlyLibrary
+        from readinglist.storage.postgresql import is_read_only_refusal, is_unreachable
+
+        try:
+            yield
+        except DBAPIError as error:
+            if is_read_only_refusal(error):
+                raise ReadOnlyLibrary(
+                    f"read-only library: {self.address} lets you read it, not change it "
+                    "(ask its owner for an editor's role); nothing was changed"
+                ) from None
+            if is_unreachable(error):
+                raise LibraryUnreachable(
+                    f"cannot reach the shared library {self.address} "
+                    f"({str(error.orig).strip().splitlines()[0]})"
+                ) from None
+            raise
 
     @classmethod
     def open(cls, folder: Path, before_migration: Callable[[str], None] | None = None) -> Database:
@@ -99,6 +176,9 @@ class Database:
 
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS))
+        if self.shared:
+            self._run_shared_migrations(config, command, direction, revision)
+            return
         with self._writer.connect() as connection:
             set_foreign_keys(connection, False)  # outside any transaction, or SQLite ignores it
             try:
@@ -116,6 +196,16 @@ class Database:
             finally:
                 set_foreign_keys(connection, True)
 
+    def _run_shared_migrations(self, config, command, direction: str, revision: str) -> None:
+        """On a server: one transaction (PostgreSQL alters tables in place, foreign keys on),
+        after any other client's upgrade of the same library has finished."""
+        from readinglist.storage.postgresql import migration_lock
+
+        with self._writer.connect() as connection, connection.begin():
+            migration_lock(connection)
+            config.attributes["connection"] = connection
+            getattr(command, direction)(config, revision)
+
     @contextmanager
     def write(self) -> Iterator[Session]:
         """One unit of work: everything inside commits together or not at all.
@@ -123,19 +213,50 @@ class Database:
         The write lock is taken before the work starts, and while another program holds it
         the work waits its turn (SQLite's busy timeout, then retries, up to ``patience``
         seconds): a user never sees "database is locked" because a CLI import was running."""
-        with Session(self._writer, expire_on_commit=False) as session:
+        from readinglist.storage import change_feed
+
+        with self.translated_errors(), Session(self._writer, expire_on_commit=False) as session:
+            session.info["index_queue"] = not self.shared
             self._take_write_lock(session)
             try:
                 yield session
+                if self.shared:
+                    change_feed.publish(session)
             except BaseException:
                 session.rollback()
+                change_feed.forget(session)
                 raise
             session.commit()
+
+    def attempt(self, operation: Callable[[Session], Any], attempts: int = 8) -> Any:
+        """Run ``operation`` in a unit of work, again from the start when another client's
+        commit got in its way: a compare-and-set that found a newer version (VersionMoved), or
+        a clash the server undid (a deadlock, a name taken meanwhile). Each run reads afresh,
+        so it merges against what the other client committed."""
+        from sqlalchemy.exc import DBAPIError
+
+        from readinglist.domain.values import VersionMoved
+        from readinglist.storage.postgresql import is_retryable
+
+        for attempt in range(attempts):
+            try:
+                with self.write() as session:
+                    return operation(session)
+            except (DBAPIError, VersionMoved) as error:
+                clash = isinstance(error, VersionMoved) or (self.shared and is_retryable(error))
+                if not clash or attempt == attempts - 1:
+                    raise
+                time.sleep(random.uniform(0, 0.005 * 2**attempt))  # apart, not in step
+        raise AssertionError("unreachable")
 
     # How long a write waits for another program's write lock before giving up.
     patience = 300.0
 
     def _take_write_lock(self, session: Session) -> None:
+        if self.shared:  # rows are locked as they are changed; compare-and-set does the rest
+            session.begin()
+            return
+
         def begin():
             session.begin()
             session.connection()  # BEGIN IMMEDIATE: waits up to the busy timeout
@@ -174,7 +295,8 @@ class Database:
     @contextmanager
     def trial(self) -> Iterator[Session]:
         """Like ``write``, but everything is rolled back at the end: for dry runs."""
-        with Session(self._writer, expire_on_commit=False) as session:
+        with self.translated_errors(), Session(self._writer, expire_on_commit=False) as session:
+            session.info["index_queue"] = not self.shared
             self._take_write_lock(session)
             try:
                 yield session
@@ -183,13 +305,25 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        with Session(self.engine, expire_on_commit=False) as session, session.begin():
+        with (
+            self.translated_errors(),
+            Session(self._reader, expire_on_commit=False) as session,
+            session.begin(),
+        ):
             yield session
+
+    def library_id(self) -> str:
+        from sqlalchemy import select
+
+        from readinglist.domain.models import LibraryIdentity
+
+        with self.read() as session:
+            return session.execute(select(LibraryIdentity.library_id)).scalar_one()
 
     def change_counter(self) -> ChangeCounter:
         """A watcher of commits from anywhere (see ChangeCounter)."""
         if self.path is None:
-            raise RuntimeError("this database has no file to watch")
+            raise RuntimeError("a shared library's changes come by its change feed")
         return ChangeCounter(self.path)
 
     def close(self) -> None:

@@ -22,6 +22,7 @@ from readinglist.domain.models import (
 )
 from readinglist.domain.values import AuthorName, InvalidValue, ListNotFound, PaperNotFound
 from readinglist.domain.views import NoteView, PaperView
+from readinglist.storage import change_feed
 
 CHUNK = 500  # ids per IN (...) clause; well under every database's parameter limit
 
@@ -86,7 +87,13 @@ def mark_changed(session: Session, ids: Iterable[int]) -> None:
 
 
 def enqueue(session: Session, ids: Sequence[int]) -> None:
-    if ids:
+    """Tell the search index (and, in a shared library, the other clients) that these papers
+    changed: a file's index has its queue in the file; each client of a shared library
+    follows the change feed instead."""
+    if not ids:
+        return
+    change_feed.record(session, "paper", ids)
+    if session.info.get("index_queue", True):
         session.execute(IndexQueue.__table__.insert(), [{"paper_id": i} for i in ids])
 
 

@@ -1,0 +1,130 @@
+"""Everything PostgreSQL-specific lives here, beside its sibling ``sqlite.py``.
+
+A shared library is a PostgreSQL database reached by a libpq address
+(``postgresql://alice@labserver/papers``). Credentials come from where libpq looks for them
+(``~/.pgpass``, ``PGPASSWORD``, a service file); an address given with a password keeps it
+only in memory, and every address we show or store is redacted first. libpq's default
+``sslmode=prefer`` uses TLS whenever the server offers it.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine, create_engine
+from sqlalchemy.engine import URL, make_url
+
+SCHEMES = ("postgresql://", "postgres://", "postgresql+psycopg://")
+# Every change-log insert takes this transaction lock first, so sequence numbers are handed
+# out in commit order: a client that has seen number N has seen every change before it.
+CHANGE_LOG_LOCK = 0x7265_6164_6C69  # "readli", a fixed number no other program should use
+NOTIFY_CHANNEL = "readinglist_changes"
+CONNECT_TIMEOUT_S = 5
+
+# SQLSTATE codes (PostgreSQL's appendix A) that decide what a failure means to a user.
+INSUFFICIENT_PRIVILEGE = "42501"
+READ_ONLY_TRANSACTION = "25006"
+RETRYABLE = {"40001", "40P01", "23505"}  # serialization, deadlock, a unique name taken meanwhile
+
+
+def is_server_address(location: object) -> bool:
+    return isinstance(location, str) and location.startswith(SCHEMES)
+
+
+def driver_url(address: str) -> URL:
+    """The SQLAlchemy URL for a libpq address, through psycopg (version 3)."""
+    url = make_url(address.replace("postgres://", "postgresql://", 1))
+    return url.set(drivername="postgresql+psycopg")
+
+
+def redacted(address: str) -> str:
+    """The address without its password: what messages, titles and settings may hold."""
+    url = make_url(address.replace("postgres://", "postgresql://", 1))
+    shown = url.set(drivername="postgresql", password=None)
+    return shown.render_as_string(hide_password=False)
+
+
+def create_postgres_engine(address: str) -> Engine:
+    from sqlalchemy import event
+
+    engine = create_engine(
+        driver_url(address),
+        pool_size=2,
+        max_overflow=4,
+        pool_pre_ping=True,  # a server restarted under an open window is reconnected to
+        connect_args={
+            "application_name": "readinglist",
+            "connect_timeout": CONNECT_TIMEOUT_S,
+            # Times are UTC on the wire, whatever the server's own zone is.
+            "options": "-c timezone=UTC",
+        },
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record) -> None:
+        dbapi_connection.adapters.register_dumper(str, _nul_safe_dumper())
+
+    return engine
+
+
+def _nul_safe_dumper():
+    """Text is sent through ``without_nul``: a library file holding a NUL character (SQLite
+    keeps it) can still be shared."""
+    from psycopg.types.string import StrDumperUnknown
+
+    from readinglist.domain.values import without_nul
+
+    class NulSafeStrDumper(StrDumperUnknown):
+        def dump(self, obj: str):
+            return super().dump(without_nul(obj))
+
+    return NulSafeStrDumper
+
+
+def reader_engine(engine: Engine) -> Engine:
+    """Reads see one snapshot, so a paper and its tags never come from two different commits."""
+    return engine.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
+
+
+def order_change_log(connection) -> None:
+    connection.exec_driver_sql("SELECT pg_advisory_xact_lock(%s)", (CHANGE_LOG_LOCK,))
+
+
+def notify(connection, payload: str) -> None:
+    """Delivered at commit, and only if the transaction commits."""
+    connection.exec_driver_sql("SELECT pg_notify(%s, %s)", (NOTIFY_CHANNEL, payload))
+
+
+def sqlstate(error: BaseException) -> str | None:
+    original = getattr(error, "orig", error)
+    return getattr(original, "sqlstate", None)
+
+
+def is_read_only_refusal(error: BaseException) -> bool:
+    return sqlstate(error) in (INSUFFICIENT_PRIVILEGE, READ_ONLY_TRANSACTION)
+
+
+def is_retryable(error: BaseException) -> bool:
+    return sqlstate(error) in RETRYABLE
+
+
+def is_unreachable(error: BaseException) -> bool:
+    """True when the server could not be reached (or the connection broke), as opposed to a
+    refusal by the server."""
+    import psycopg
+
+    original = getattr(error, "orig", error)
+    return isinstance(original, psycopg.OperationalError) and sqlstate(error) is None
+
+
+def migration_lock(connection) -> None:
+    """Two clients opening an old library at once upgrade it one after the other."""
+    connection.exec_driver_sql("SELECT pg_advisory_xact_lock(%s)", (CHANGE_LOG_LOCK + 1,))
+
+
+def reset_sequences(connection, tables: dict[str, str]) -> None:
+    """After rows were copied in with their own ids, each table's id sequence must continue
+    after the largest of them."""
+    for table, column in tables.items():
+        connection.exec_driver_sql(
+            f"SELECT setval(pg_get_serial_sequence('{table}', '{column}'), "
+            f"COALESCE((SELECT MAX({column}) FROM {table}), 0) + 1, false)"
+        )

@@ -1,0 +1,129 @@
+"""Several people editing one shared library at once: nothing anyone typed is lost.
+
+Each test opens two clients (two ``Library`` objects, each with its own cache folder, as two
+computers would) on one database of the test cluster.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from readinglist.domain.values import AuthorName
+from readinglist.services import editing
+from readinglist.services.library import Library
+from tests.factories import draft
+
+
+@pytest.fixture
+def desks(postgres_address, tmp_path):
+    """Alice's and Bob's clients of one shared library holding one paper."""
+    alice = Library.open_shared(postgres_address, cache=tmp_path / "alice")
+    bob = Library.open_shared(postgres_address, cache=tmp_path / "bob")
+    paper = alice.add_paper(
+        draft("Attention Is All You Need", authors=["Vaswani"], year=2017, venue="NIPS")
+    ).created
+    yield alice, bob, paper
+    alice.close()
+    bob.close()
+
+
+def seen(library: Library, paper: int, *names: str) -> dict:
+    """What an editor's window shows of the paper when they start typing."""
+    view = library.get(paper)
+    return {name: getattr(view, name) for name in names}
+
+
+def test_two_people_editing_different_fields_of_one_paper_both_keep_their_change(desks):
+    alice, bob, paper = desks
+    alice_saw = seen(alice, paper, "title")
+    bob_saw = seen(bob, paper, "venue")
+    bob_changes = bob.edit(paper, base=bob_saw, venue="NeurIPS")
+    alice_changes = alice.edit(paper, base=alice_saw, title="Attention is all you need")
+    assert alice_changes.conflicts == bob_changes.conflicts == ()
+    for client in (alice, bob):
+        view = client.get(paper)
+        assert (view.title, view.venue) == ("Attention is all you need", "NeurIPS")
+
+
+def test_two_people_editing_one_field_get_a_conflict_and_keep_both_values(desks):
+    alice, bob, paper = desks
+    alice_saw = seen(alice, paper, "title", "year")
+    bob_saw = seen(bob, paper, "title")
+    bob.edit(paper, base=bob_saw, title="Attention Is All You Need (Bob)")
+    changes = alice.edit(paper, base=alice_saw, title="Attention (Alice)", year=2018)
+
+    (conflict,) = changes.conflicts
+    assert (conflict.kind, conflict.entity_id, conflict.field) == ("paper", paper, "title")
+    assert conflict.base == "Attention Is All You Need"
+    assert conflict.mine == "Attention (Alice)"
+    assert conflict.theirs == "Attention Is All You Need (Bob)"
+    assert "Attention (Alice)" in conflict.describe() and "(Bob)" in conflict.describe()
+    view = alice.get(paper)  # Bob's title stands, Alice's other field went in
+    assert (view.title, view.year) == ("Attention Is All You Need (Bob)", 2018)
+
+
+def test_setting_a_field_to_the_value_someone_else_just_gave_it_is_no_conflict(desks):
+    alice, bob, paper = desks
+    alice_saw, bob_saw = seen(alice, paper, "year"), seen(bob, paper, "year")
+    bob.edit(paper, base=bob_saw, year=2018)
+    assert alice.edit(paper, base=alice_saw, year="2018").conflicts == ()
+
+
+def test_authors_and_extra_fields_merge_field_by_field(desks):
+    alice, bob, paper = desks
+    before = seen(alice, paper, "authors")
+    bob.edit(paper, base={"extra": {}}, extra={"note": "from Bob"})
+    changes = alice.edit(
+        paper,
+        base={**before, "extra": {}},
+        authors=[AuthorName("Vaswani", "Ashish"), AuthorName("Shazeer", "Noam")],
+        extra={"note": "from Alice", "eprint": "1706.03762"},
+    )
+    (conflict,) = changes.conflicts
+    assert (conflict.field, conflict.theirs, conflict.mine) == (
+        "extra.note",
+        "from Bob",
+        "from Alice",
+    )
+    view = bob.get(paper)
+    assert [a.family for a in view.authors] == ["Vaswani", "Shazeer"]
+    assert view.extra == {"note": "from Bob", "eprint": "1706.03762"}
+
+
+def test_two_editors_racing_on_one_paper_both_keep_their_fields(desks, monkeypatch):
+    """Both read the paper before either writes, so the second compare-and-set finds a newer
+    version, runs again, and merges against the first one's commit."""
+    alice, bob, paper = desks
+    both_read = threading.Barrier(2, timeout=10)
+    reads = []
+    read_values = editing._editable_values
+
+    def read_then_wait(session, paper_id):
+        values = read_values(session, paper_id)
+        reads.append(values["version"])
+        if len(reads) <= 2:  # only the first read of each editor meets the other
+            both_read.wait()
+        return values
+
+    monkeypatch.setattr(editing, "_editable_values", read_then_wait)
+    base = seen(alice, paper, "title", "venue")
+    done: dict[str, object] = {}
+    threads = [
+        threading.Thread(
+            target=lambda: done.setdefault("a", alice.edit(paper, base=base, title="New title"))
+        ),
+        threading.Thread(
+            target=lambda: done.setdefault("b", bob.edit(paper, base=base, venue="NeurIPS"))
+        ),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert len(reads) == 3 and reads[0] == reads[1] < reads[2]  # one ran again, later
+    assert done["a"].conflicts == done["b"].conflicts == ()
+    view = alice.get(paper)
+    assert (view.title, view.venue) == ("New title", "NeurIPS")
+    assert view.version == reads[0] + 2
