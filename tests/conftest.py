@@ -31,6 +31,12 @@ def pytest_generate_tests(metafunc) -> None:
         metafunc.parametrize("backend", BACKENDS, indirect=True)
 
 
+@pytest.fixture(autouse=True)
+def _own_cache_folder(tmp_path_factory, monkeypatch) -> None:
+    """What a test keeps of shared libraries stays in its own folder, never the user's."""
+    monkeypatch.setenv("READINGLIST_CACHE", str(tmp_path_factory.mktemp("cache")))
+
+
 @pytest.fixture
 def backend(request) -> str:
     return getattr(request, "param", "sqlite")

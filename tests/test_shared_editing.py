@@ -30,9 +30,15 @@ def desks(postgres_address, tmp_path):
 
 
 def seen(library: Library, paper: int, *names: str) -> dict:
-    """What an editor's window shows of the paper when they start typing."""
-    view = library.get(paper)
+    """What an editor's window shows of the paper when they start typing (it has taken in
+    every change committed so far, as the change feed's notification makes it do)."""
+    view = fresh(library, paper)
     return {name: getattr(view, name) for name in names}
+
+
+def fresh(library: Library, paper: int):
+    library.pull()
+    return library.get(paper)
 
 
 def test_two_people_editing_different_fields_of_one_paper_both_keep_their_change(desks):
@@ -43,7 +49,7 @@ def test_two_people_editing_different_fields_of_one_paper_both_keep_their_change
     alice_changes = alice.edit(paper, base=alice_saw, title="Attention is all you need")
     assert alice_changes.conflicts == bob_changes.conflicts == ()
     for client in (alice, bob):
-        view = client.get(paper)
+        view = fresh(client, paper)
         assert (view.title, view.venue) == ("Attention is all you need", "NeurIPS")
 
 
@@ -87,7 +93,7 @@ def test_authors_and_extra_fields_merge_field_by_field(desks):
         "from Bob",
         "from Alice",
     )
-    view = bob.get(paper)
+    view = fresh(bob, paper)
     assert [a.family for a in view.authors] == ["Vaswani", "Shazeer"]
     assert view.extra == {"note": "from Bob", "eprint": "1706.03762"}
 
@@ -124,6 +130,6 @@ def test_two_editors_racing_on_one_paper_both_keep_their_fields(desks, monkeypat
         thread.join(timeout=30)
     assert len(reads) == 3 and reads[0] == reads[1] < reads[2]  # one ran again, later
     assert done["a"].conflicts == done["b"].conflicts == ()
-    view = alice.get(paper)
+    view = fresh(alice, paper)
     assert (view.title, view.venue) == ("New title", "NeurIPS")
     assert view.version == reads[0] + 2

@@ -15,8 +15,8 @@ from readinglist.domain.values import DamagedLibrary, LibraryError
 class LibraryContext:
     """Opens the library on first use, so that --help and --version stay instant."""
 
-    def __init__(self, path: Path | None) -> None:
-        self.path = path
+    def __init__(self, path: Path | str | None) -> None:
+        self.path = path  # a folder, or a shared library's postgresql:// address
         self._library = None
 
     def library(self):
@@ -30,6 +30,11 @@ class LibraryContext:
         """The library's folder, without opening it (it may be damaged)."""
         from readinglist.services.location import default_library_folder
 
+        if isinstance(self.path, str):
+            raise LibraryError(
+                "a shared library's backups are its server's (pg_dump); 'readinglist clone' "
+                "makes a local copy of it"
+            )
         return self.path.expanduser() if self.path is not None else default_library_folder()
 
     def close(self) -> None:
@@ -38,12 +43,28 @@ class LibraryContext:
             self._library = None
 
 
+class LibraryLocation(click.ParamType):
+    """A library folder, or a shared library's ``postgresql://`` address (kept as given: a
+    path would fold its '//')."""
+
+    name = "FOLDER|ADDRESS"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, Path) or value is None:
+            return value
+        text = str(value)
+        if text.startswith(("postgresql://", "postgres://")):
+            return text
+        return click.Path(file_okay=False, path_type=Path).convert(text, param, ctx)
+
+
 LIBRARY_OPTION = click.option(
     "--library",
     "library_path",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=LibraryLocation(),
     envvar="READINGLIST_LIBRARY",
-    help="Library folder (default: $READINGLIST_LIBRARY, else your user data folder).",
+    help="Library folder, or a shared library's postgresql:// address (default: "
+    "$READINGLIST_LIBRARY, else your user data folder).",
 )
 
 
@@ -80,7 +101,7 @@ class _Group(click.Group):
 @LIBRARY_OPTION
 @click.version_option(__version__, "--version", prog_name="readinglist")
 @click.pass_context
-def cli(ctx: click.Context, library_path: Path | None) -> None:
+def cli(ctx: click.Context, library_path: Path | str | None) -> None:
     """readinglist: import, tag, annotate, search and export the papers you read."""
     logging.basicConfig(level=logging.WARNING, format="warning: %(message)s", stream=sys.stderr)
     context = LibraryContext(library_path)

@@ -5,7 +5,16 @@ from __future__ import annotations
 import gc
 
 # Importing the command modules registers their commands on the group.
-from readinglist.cli import annotate, backups, export, gui, lists, maintenance, papers  # noqa: F401
+from readinglist.cli import (  # noqa: F401
+    annotate,
+    backups,
+    export,
+    gui,
+    lists,
+    maintenance,
+    papers,
+    sharing,
+)
 from readinglist.cli.app import cli
 
 

@@ -316,8 +316,31 @@ def edit(ctx: LibraryContext, paper: str, authors, assignments, **fields):
         patch["extra"] = extra
     if not patch:
         raise click.UsageError("nothing to change; see 'readinglist edit --help'")
-    ctx.library().edit(paper, **patch)
+    library = ctx.library()
+    changes = library.edit(paper, base=_as_found(library.get(paper), patch), **patch)
+    if changes.conflicts:
+        report_conflicts(changes.conflicts)
     click.echo(f"updated {paper}")
+
+
+def _as_found(view, patch: dict) -> dict:
+    """What the fields about to change hold now: the base of the edit, so that a change
+    someone else commits between this read and the write is reported, not overwritten."""
+    base = {name: getattr(view, name) for name in patch if name != "extra"}
+    if "extra" in patch:
+        base["extra"] = {key: view.extra.get(key, "") for key in patch["extra"]}
+    return base
+
+
+CONFLICT_EXIT = 3
+
+
+def report_conflicts(conflicts) -> None:
+    """Both values of every conflict, then exit status 3: the edit did not all go in."""
+    for conflict in conflicts:
+        click.echo(f"conflict: {conflict.describe()}", err=True)
+    click.echo("nothing was overwritten; run the command again to put your value in", err=True)
+    raise SystemExit(CONFLICT_EXIT)
 
 
 @cli.command()

@@ -1,23 +1,15 @@
 """Keeps the derived search index in step with the database.
 
-Every write queues the papers it touched in its own transaction; this module drains the queue
-into the index afterwards. A crash between the two leaves the queue behind and the next open
-drains it, so the index always catches up and nothing is lost.
-
-A library in a file has one index, and its queue is a table of the file (``index_queue``). A
-shared library has one index per client, so no table can say what each has seen: each client
-follows the change feed and keeps its own place in it, in a file beside its index, written only
-after the index has committed what came before it.
+Every write queues the papers it touched (``index_queue``) in its own transaction; this module
+drains the queue into the index afterwards. A crash between the two leaves the queue behind and
+the next open drains it, so the index always catches up and nothing is lost.
 """
 
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Protocol
 
 from sqlalchemy import delete, func, select
 from sqlmodel import Session
@@ -25,7 +17,6 @@ from sqlmodel import Session
 from readinglist.domain.models import IndexQueue, Paper
 from readinglist.domain.views import PaperView
 from readinglist.search.index import Progress, SearchDoc, SearchIndex
-from readinglist.storage import change_feed
 from readinglist.storage.database import Database
 from readinglist.storage.papers import P, chunks, load_views
 
@@ -74,84 +65,14 @@ class DriftReport:
         return not (self.missing or self.stale or self.extra or self.queued)
 
 
-class Queue(Protocol):
-    """Where the papers the index has not seen yet are waiting."""
-
-    def pending(self, session: Session) -> int: ...
-
-    def batch(self, session: Session, size: int) -> tuple[list[int], int | None]:
-        """The next papers to index and the place after them (None: nothing is waiting)."""
-        ...
-
-    def latest(self, session: Session) -> int | None:
-        """The place after everything queued so far."""
-        ...
-
-    def done(self, database: Database, place: int) -> None:
-        """The index holds everything up to ``place``."""
-        ...
-
-
-class TableQueue:
-    """The queue a library file keeps for its own index."""
-
-    def pending(self, session: Session) -> int:
-        return session.execute(select(func.count()).select_from(IndexQueue)).scalar_one()
-
-    def batch(self, session: Session, size: int) -> tuple[list[int], int | None]:
-        rows = session.execute(select(Q.id, Q.paper_id).order_by(Q.id).limit(size)).all()
-        if not rows:
-            return [], None
-        return list(dict.fromkeys(row.paper_id for row in rows)), rows[-1].id
-
-    def latest(self, session: Session) -> int | None:
-        return session.execute(select(func.max(Q.id))).scalar()
-
-    def done(self, database: Database, place: int) -> None:
-        with database.write() as session:
-            session.execute(delete(IndexQueue).where(Q.id <= place))
-
-
-class FeedQueue:
-    """One client's place in a shared library's change feed, kept in ``position_file``."""
-
-    def __init__(self, position_file: Path) -> None:
-        self.position_file = position_file
-
-    def position(self) -> int:
-        try:
-            return int(self.position_file.read_text(encoding="ascii").strip() or 0)
-        except (OSError, ValueError):
-            return 0
-
-    def pending(self, session: Session) -> int:
-        return change_feed.papers_changed_since(session, self.position())
-
-    def batch(self, session: Session, size: int) -> tuple[list[int], int | None]:
-        changes = change_feed.changes_since(session, self.position(), size)
-        if not changes:
-            return [], None
-        ids = [c.entity_id for c in changes if c.kind == "paper"]
-        return list(dict.fromkeys(ids)), changes[-1].seq
-
-    def latest(self, session: Session) -> int | None:
-        return change_feed.latest(session)
-
-    def done(self, database: Database, place: int) -> None:
-        partial = self.position_file.with_name(self.position_file.name + ".partial")
-        partial.write_text(str(place), encoding="ascii")
-        os.replace(partial, self.position_file)
-
-
 class IndexSyncer:
-    def __init__(self, database: Database, index: SearchIndex, queue: Queue | None = None) -> None:
+    def __init__(self, database: Database, index: SearchIndex) -> None:
         self.database = database
         self.index = index
-        self.queue = queue or TableQueue()
 
     def pending(self) -> int:
         with self.database.read() as session:
-            return self.queue.pending(session)
+            return session.execute(select(func.count()).select_from(IndexQueue)).scalar_one()
 
     def drain(
         self,
@@ -174,13 +95,17 @@ class IndexSyncer:
             # an older version of a paper over a newer one.
             with self.index.locked():
                 with self.database.read() as session:
-                    ids, place = self.queue.batch(session, batch)
-                    if place is None:
+                    rows = session.execute(
+                        select(Q.id, Q.paper_id).order_by(Q.id).limit(batch)
+                    ).all()
+                    if not rows:
                         return done
+                    ids = list(dict.fromkeys(row.paper_id for row in rows))
                     docs, removed = _docs_for(session, ids)
-                if ids:
-                    self.index.update(docs, removed)
-                self.queue.done(self.database, place)
+                self.index.update(docs, removed)
+                last = rows[-1].id
+                with self.database.write() as session:
+                    session.execute(delete(IndexQueue).where(Q.id <= last))
             done += len(ids)
             if progress is not None:
                 progress(min(done, total), total)
@@ -208,11 +133,12 @@ class IndexSyncer:
         """Recreate the whole index from the database."""
         with self.index.locked():
             with self.database.read() as session:
-                last = self.queue.latest(session)
+                last = session.execute(select(func.max(Q.id))).scalar()
             ids = self.live_ids()
             self.index.rebuild(self._stream_docs(ids), len(ids), progress)
             if last is not None:
-                self.queue.done(self.database, last)
+                with self.database.write() as session:
+                    session.execute(delete(IndexQueue).where(Q.id <= last))
         return len(ids)
 
     def _stream_docs(self, ids: list[int]) -> Iterator[SearchDoc]:
@@ -226,7 +152,7 @@ class IndexSyncer:
             expected = dict(
                 session.execute(select(Paper.id, Paper.version).where(P.deleted_at.is_(None))).all()
             )
-            queued = self.queue.pending(session)
+            queued = session.execute(select(func.count()).select_from(IndexQueue)).scalar_one()
         indexed = self.index.versions()
         return DriftReport(
             missing=sorted(set(expected) - set(indexed)),

@@ -33,7 +33,7 @@ from readinglist.search.whoosh_index import WhooshIndex
 from readinglist.services import editing, lists, maintenance, saved_searches
 from readinglist.services.backups import Backup, Backups
 from readinglist.services.imports import ImportSummary, import_history, undo_import
-from readinglist.services.indexing import IndexSyncer, Queue
+from readinglist.services.indexing import IndexSyncer
 from readinglist.services.location import default_library_folder
 from readinglist.services.overview import LibraryCounts, library_counts
 from readinglist.services.saved_searches import SavedSearchView
@@ -61,6 +61,7 @@ if TYPE_CHECKING:
     from readinglist.services.health import CheckReport
     from readinglist.services.importing import ImportReport
     from readinglist.services.preview import ImportPreview
+    from readinglist.storage.notifications import ChangeListener
 
 
 @dataclass(frozen=True)
@@ -75,28 +76,39 @@ class ExportCancelled(LibraryError):
 
 class Library:
     def __init__(
-        self, folder: Path, database: Database, index: WhooshIndex, queue: Queue | None = None
+        self, folder: Path, database: Database, index: WhooshIndex, server: Database | None = None
     ) -> None:
-        # A library file's folder; for a shared library, what this computer keeps of it.
+        """``database`` is the library file everything is read from; for a shared library,
+        that is this computer's copy of it (see replica.py), and changes go to ``server``."""
+        from readinglist.services.replica import Replica
+
         self.folder = folder
         self.database = database
+        self.server = server
+        self.replica = Replica(server, database) if server is not None else None
         self.index = index
-        self.syncer = IndexSyncer(database, index, queue)
+        self.syncer = IndexSyncer(database, index)
+        self._listeners: list[ChangeListener] = []
         # False when a caller (the GUI) feeds the index itself, off its main thread: one Whoosh
         # commit and a fresh searcher cost ~200 ms on a large library, too long to wait for
         # after each click. The queue keeps every change until then.
         self.index_after_write = True
         # A shared library is backed up on its server; `clone` makes a local copy of it.
-        self.backups = None if database.shared else Backups(folder)
+        self.backups = None if server is not None else Backups(folder)
 
     @property
     def shared(self) -> bool:
-        return self.database.shared
+        return self.server is not None
 
     @property
     def address(self) -> str:
         """Where the library is, fit to show: its folder, or its server (no password)."""
-        return self.database.address if self.shared else str(self.folder)
+        return self.server.address if self.server is not None else str(self.folder)
+
+    @property
+    def _store(self) -> Database:
+        """Where changes are written: the library file, or the shared library's server."""
+        return self.server if self.server is not None else self.database
 
     # --- opening and closing -----------------------------------------------------------------
     @classmethod
@@ -105,6 +117,10 @@ class Library:
         changes for the caller to handle in the background (``needs_rebuild``,
         ``update_index``): the window opens at once instead of waiting for them. A
         ``postgresql://`` address opens a shared library on that server."""
+        if path is None:
+            from readinglist.services.location import configured_address
+
+            path = configured_address()
         if is_server_address(path):
             return cls.open_shared(str(path), catch_up=catch_up)
         folder = Path(path).expanduser() if path is not None else default_library_folder()
@@ -144,28 +160,71 @@ class Library:
     @classmethod
     def open_shared(cls, address: str, catch_up: bool = True, cache: Path | None = None) -> Library:
         """Open a shared library on a PostgreSQL server (its schema created or upgraded when
-        this user may). This computer's search index of it lives in ``cache`` (default: the
-        user's cache folder), under the library's own id, whatever address reaches it."""
-        from readinglist.services.indexing import FeedQueue
+        this user may). This computer keeps a copy of it, with its search index, in ``cache``
+        (default: the user's cache folder) under the library's own id, whatever address
+        reaches it. ``catch_up=False`` leaves filling a first copy to the caller (``fill``)."""
         from readinglist.services.location import cache_folder
 
-        database = Database.open_shared(address)
+        server = Database.open_shared(address)
         try:
-            folder = (cache or cache_folder()) / "shared" / database.library_id()
+            folder = (cache or cache_folder()) / "shared" / server.library_id()
             folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-            queue = FeedQueue(folder / "feed-position")
-            index = _open_index(folder / INDEX_FOLDER)
-            if not queue.position_file.exists() and not index.created:
-                index.close()  # an index whose place in the feed is unknown: built anew
-                shutil.rmtree(folder / INDEX_FOLDER)
-                index = _open_index(folder / INDEX_FOLDER)
+            database = Database.open(folder)
         except BaseException:
-            database.close()
+            server.close()
             raise
-        library = cls(folder, database, index, queue)
+        library = cls(folder, database, _open_index(folder / INDEX_FOLDER), server)
         if catch_up:
-            library._catch_up()
+            library.fill()
+            library.pull()
         return library
+
+    def listen(
+        self,
+        on_changes: Callable[[Changes], None] | None = None,
+        on_status: Callable[[bool], None] | None = None,
+    ) -> ChangeListener:
+        """Follow other people's changes to a shared library as they commit them: each is
+        pulled into this computer's copy and handed to ``on_changes`` (on the listener's
+        thread). Stop it with ``stop()``; closing the library stops it too."""
+        from readinglist.storage.notifications import ChangeListener
+
+        if self.server is None or self.server.connect_address is None:
+            raise LibraryError("only a shared library has other people's changes to follow")
+
+        def pulled(_seq: int | None) -> None:
+            changes = self.pull()
+            if changes and on_changes is not None:
+                on_changes(changes)
+
+        listener = ChangeListener(self.server.connect_address, pulled, on_status)
+        self._listeners.append(listener)
+        return listener.start()
+
+    def needs_fill(self) -> bool:
+        """A shared library this computer has no copy of yet."""
+        return self.replica is not None and self.replica.is_empty()
+
+    def fill(
+        self, progress: Progress | None = None, cancelled: Callable[[], bool] | None = None
+    ) -> int:
+        """Make this computer's first copy of a shared library (and its search index); how
+        many rows it copied (0 when there is a copy already)."""
+        if not self.needs_fill():
+            return 0
+        copied = self.replica.fill(progress, cancelled)
+        self.syncer.rebuild()
+        return copied
+
+    def pull(self) -> Changes:
+        """Bring this computer's copy of a shared library up to date with its server, then
+        the search index; what changed (nothing for a library file)."""
+        if self.replica is None:
+            return Changes()
+        changes = self.replica.pull()
+        if changes and self.index_after_write:
+            self.syncer.try_drain()
+        return changes
 
     def needs_rebuild(self) -> bool:
         """The index was missing or damaged (and set aside) while the library has papers."""
@@ -209,8 +268,12 @@ class Library:
             return session.execute(select(Paper.id).limit(1)).first() is not None
 
     def close(self) -> None:
+        for listener in self._listeners:
+            listener.stop()
         self.index.close()
         self.database.close()
+        if self.server is not None:
+            self.server.close()
 
     def __enter__(self) -> Library:
         return self
@@ -220,11 +283,13 @@ class Library:
 
     # --- the write path ----------------------------------------------------------------------
     def _write(self, operation: Callable[[Session], Changes]) -> Changes:
-        changes = self.database.attempt(operation)
+        changes = self._store.attempt(operation)
         self._after_write()
         return changes
 
     def _after_write(self, progress: Progress | None = None) -> None:
+        if self.replica is not None:  # read your own writes: the copy takes them at once
+            self.replica.pull()
         if self.index_after_write:
             self.syncer.try_drain(progress)
 
@@ -368,7 +433,7 @@ class Library:
         from readinglist.services.importing import ImportReport, import_drafts
 
         report = ImportReport(source="<added by hand>", format="manual")
-        import_drafts(self.database, [draft], report)
+        import_drafts(self._store, [draft], report)
         self._after_write()
         if report.added:
             return Changes(added=frozenset(report.added), created=report.added[0])
@@ -566,7 +631,7 @@ class Library:
         report = ImportReport(preview.source, preview.format, preview.encoding)
         report.problems.extend(preview.problems)
         self._backup_before("import")
-        import_drafts(self.database, drafts, report, progress, cancelled)
+        import_drafts(self._store, drafts, report, progress, cancelled)
         self._after_write()
         return report
 
@@ -577,7 +642,7 @@ class Library:
 
         drafts, sample_lists = load_sample()
         report = ImportReport(source=SOURCE, format="sample")
-        import_drafts(self.database, drafts, report)
+        import_drafts(self._store, drafts, report)
         self._after_write()
         # each entry's paper: a new one, in order, or the one it duplicated
         merged = {d.line: d.paper_id for d in report.duplicates}
@@ -637,7 +702,7 @@ class Library:
         report.problems.extend(parsed.problems)
         if not dry_run:
             self._backup_before("import")
-        import_drafts(self.database, parsed.entries, report, progress, cancelled, dry_run)
+        import_drafts(self._store, parsed.entries, report, progress, cancelled, dry_run)
         if not dry_run:
             self._after_write(index_progress)
         return report
@@ -664,7 +729,7 @@ class Library:
                     report.problems.append(Problem(text, None, str(error)))
         if not dry_run:
             self._backup_before("import")
-        import_drafts(self.database, drafts, report, dry_run=dry_run)
+        import_drafts(self._store, drafts, report, dry_run=dry_run)
         if not dry_run:
             self._after_write()
         return report
@@ -728,8 +793,6 @@ class Library:
         the window runs it in the background once it is open)."""
         from readinglist.storage.sqlite import file_problems
 
-        if self.shared:  # the server keeps its own files whole
-            return []
         return file_problems(self.database.path, quick=True)
 
     def check(self, repair: bool = False) -> CheckReport:

@@ -9,6 +9,12 @@ ENV_VAR = "READINGLIST_LIBRARY"
 CACHE_ENV_VAR = "READINGLIST_CACHE"
 
 
+def configured_address() -> str | None:
+    """A shared library's address, when READINGLIST_LIBRARY holds one rather than a folder."""
+    configured = os.environ.get(ENV_VAR, "").strip()
+    return configured if configured.startswith(("postgresql://", "postgres://")) else None
+
+
 def default_library_folder() -> Path:
     configured = os.environ.get(ENV_VAR, "").strip()
     if configured:

@@ -42,6 +42,7 @@ class Database:
         # A shared library (on a server) publishes a change feed; a file's index keeps its own
         # queue in the file.
         self.shared = engine.dialect.name == "postgresql"
+        self.connect_address: str | None = None
         if self.shared:
             from readinglist.storage.postgresql import reader_engine
 
@@ -68,6 +69,7 @@ class Database:
         from readinglist.storage.postgresql import create_postgres_engine, redacted
 
         database = cls(create_postgres_engine(address))
+        database.connect_address = address  # kept in memory only: it may hold a password
         try:
             with database.translated_errors():
                 if database.schema_revision() != HEAD_REVISION:

@@ -1,0 +1,77 @@
+"""``readinglist share`` and ``readinglist clone``: a library file into a new shared library
+on a PostgreSQL server, and a shared library into a new library file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from readinglist.cli.app import LibraryContext, cli, pass_library
+from readinglist.cli.papers import _progress_bar
+
+
+def _copying(bar, what: str):
+    """A progress callback for a copy, and the bar's task."""
+    if bar is None:
+        return None
+    task = bar.add_task(what, total=None)
+    return lambda done, total: bar.update(task, completed=done, total=total)
+
+
+@cli.command()
+@click.option(
+    "--to",
+    "address",
+    required=True,
+    metavar="ADDRESS",
+    help="An empty PostgreSQL database: postgresql://user@host/database.",
+)
+@click.option("--no-progress", is_flag=True, help="No progress bar.")
+@pass_library
+def share(ctx: LibraryContext, address: str, no_progress: bool) -> None:
+    """Copy this library into a new shared library on a PostgreSQL server.
+
+    Credentials come from libpq's usual places (~/.pgpass, PGPASSWORD, a service file);
+    TLS is used when the server offers it."""  # fmt: skip
+    from readinglist.services.sharing import share as share_library
+    from readinglist.storage.postgresql import redacted
+
+    library = ctx.library()
+    if library.shared:
+        raise click.UsageError("this library is shared already; 'clone' copies it to a file")
+    bar = _progress_bar(not no_progress)
+    with bar or _nothing():
+        copied = share_library(library.database, address, _copying(bar, "sharing"))
+    click.echo(f"shared {library.count()} papers ({copied} rows) to {redacted(address)}")
+    click.echo(f"open it with: readinglist --library {redacted(address)}")
+
+
+@cli.command()
+@click.argument("address")
+@click.option(
+    "--to",
+    "folder",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="A new folder for the library file.",
+)
+@click.option("--no-progress", is_flag=True, help="No progress bar.")
+def clone(address: str, folder: Path, no_progress: bool) -> None:
+    """Copy the shared library at ADDRESS into a new library folder."""  # fmt: skip
+    from readinglist.services.library import Library
+    from readinglist.services.sharing import clone as clone_library
+    from readinglist.storage.postgresql import redacted
+
+    bar = _progress_bar(not no_progress)
+    with bar or _nothing():
+        copied = clone_library(address, folder.expanduser(), _copying(bar, "cloning"))
+    with Library.open(folder.expanduser()) as library:  # builds its search index
+        papers = library.count()
+    click.echo(f"cloned {papers} papers ({copied} rows) from {redacted(address)} to {folder}")
+
+
+def _nothing():
+    from contextlib import nullcontext
+
+    return nullcontext()

@@ -1,0 +1,183 @@
+"""This computer's copy of a shared library: what the window shows, searches and keeps
+showing when the server is out of reach.
+
+The copy is a library file of its own (same schema, same code) in the user's cache folder,
+fed from the server's change feed: each pull reads the changes after the last one it applied
+and the rows they name, from one snapshot of the server, and applies both in one local
+transaction, the changes' numbers included, so the copy knows its place in the feed and a
+crash never leaves it half-applied. Pulls are serialized by the copy's write lock (across
+processes too: the window and a command line share the copy), and each reads its place again
+under that lock. The copy's own index queue then brings its search index along.
+
+A change names a thing, not what happened to it: a paper that is no longer on the server was
+deleted, one that is there is copied whole (its authors, tags, notes and list places with
+it). Re-applying a change is harmless, which is what makes catching up after a missed
+notification or a dropped connection safe.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection, func, insert, select
+
+from readinglist.domain.changes import Changes
+from readinglist.domain.models import ChangeLog
+from readinglist.storage import change_feed
+from readinglist.storage.copying import (
+    AUTHOR,
+    IMPORT_RUN,
+    LIST,
+    LIST_ITEM,
+    NOTE,
+    PAPER,
+    PAPER_TAG,
+    SEARCH,
+    TAG,
+    copy_library,
+    delete_where_in,
+    rows_by_ids,
+    upsert,
+)
+from readinglist.storage.database import Database
+from readinglist.storage.papers import enqueue
+
+PULL_BATCH = 5000  # changes applied per local transaction
+COPY_MARK = "copy"  # the change-log row that says where a full copy was taken
+LOG = ChangeLog.__table__
+
+
+@dataclass
+class _Fetched:
+    """The server's rows for one batch of changes, from one snapshot."""
+
+    papers: dict[int, dict[str, Any]] = field(default_factory=dict)
+    asked_papers: set[int] = field(default_factory=set)
+    children: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    list_items: dict[tuple[int, int], dict[str, Any]] = field(default_factory=dict)
+    asked_lists: set[int] = field(default_factory=set)
+    parents: dict[str, tuple[set[int], list[dict[str, Any]]]] = field(default_factory=dict)
+
+
+class Replica:
+    def __init__(self, server: Database, local: Database) -> None:
+        self.server = server
+        self.local = local
+
+    def position(self) -> int:
+        with self.local.read() as session:
+            return change_feed.latest(session)
+
+    def is_empty(self) -> bool:
+        with self.local.read() as session:
+            return session.execute(select(func.count()).select_from(LOG)).scalar_one() == 0
+
+    def fill(
+        self,
+        progress: Callable[[int, int], None] | None = None,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> int:
+        """Copy the whole library from one snapshot of the server; returns the rows copied.
+        The caller rebuilds the search index from the copy afterwards."""
+        with self.local.write() as local, self.server.read() as remote:
+            if change_feed.latest(local) or local.execute(select(PAPER.c.id).limit(1)).first():
+                raise RuntimeError("this computer's copy of the library is not empty")
+            position = change_feed.latest(remote)
+            copied = copy_library(remote.connection(), local.connection(), progress, cancelled)
+            local.execute(insert(LOG), [{"seq": position, "kind": COPY_MARK, "entity_id": 0}])
+        return copied
+
+    def pull(self) -> Changes:
+        """Apply every change the server has committed since the last pull."""
+        total = Changes()
+        while True:
+            changes, more = self._pull_once(PULL_BATCH)
+            total |= changes
+            if not more:
+                return total
+
+    def _pull_once(self, limit: int) -> tuple[Changes, bool]:
+        with self.local.write() as local:
+            position = change_feed.latest(local)
+            with self.server.read() as remote:
+                changes = change_feed.changes_since(remote, position, limit)
+                if not changes:
+                    return Changes(), False
+                fetched = _fetch(remote.connection(), local.connection(), changes)
+            applied = _apply(local.connection(), fetched)
+            enqueue(local, sorted(fetched.asked_papers))
+            local.execute(
+                insert(LOG),
+                [{"seq": c.seq, "kind": c.kind, "entity_id": c.entity_id} for c in changes],
+            )
+        return applied, len(changes) == limit
+
+
+def _fetch(remote: Connection, local: Connection, changes: list[change_feed.Change]) -> _Fetched:
+    wanted: dict[str, set[int]] = {kind: set() for kind in change_feed.KINDS}
+    for change in changes:
+        wanted[change.kind].add(change.entity_id)
+    fetched = _Fetched()
+    _fetch_papers(remote, fetched, wanted["paper"])
+    fetched.asked_lists = wanted["list"]
+    for row in rows_by_ids(remote, LIST_ITEM, "list_id", wanted["list"]):
+        fetched.list_items[(row["list_id"], row["paper_id"])] = row
+    # a list's member the copy lacks (added in a change after this batch): copied now
+    members = {paper_id for _, paper_id in fetched.list_items}
+    have = {row["id"] for row in rows_by_ids(local, PAPER, "id", members)} if members else set()
+    _fetch_papers(remote, fetched, members - have - fetched.asked_papers)
+    lists = wanted["list"] | {list_id for list_id, _ in fetched.list_items}
+    tags = wanted["tag"] | {row["tag_id"] for row in fetched.children[PAPER_TAG.name]}
+    imports = wanted["import"] | {
+        p["import_id"] for p in fetched.papers.values() if p["import_id"] is not None
+    }
+    for table, ids, asked in (
+        (IMPORT_RUN, imports, wanted["import"]),
+        (TAG, tags, wanted["tag"]),
+        (LIST, lists, wanted["list"]),
+        (SEARCH, wanted["search"], wanted["search"]),
+    ):
+        fetched.parents[table.name] = (asked, rows_by_ids(remote, table, "id", ids))
+    return fetched
+
+
+def _fetch_papers(remote: Connection, fetched: _Fetched, ids: set[int]) -> None:
+    fetched.asked_papers |= ids
+    for row in rows_by_ids(remote, PAPER, "id", ids):
+        fetched.papers[row["id"]] = row
+    for table in (AUTHOR, PAPER_TAG, NOTE):
+        fetched.children.setdefault(table.name, []).extend(
+            rows_by_ids(remote, table, "paper_id", ids)
+        )
+    for row in rows_by_ids(remote, LIST_ITEM, "paper_id", ids):
+        fetched.list_items[(row["list_id"], row["paper_id"])] = row
+
+
+def _apply(local: Connection, fetched: _Fetched) -> Changes:
+    tables = {t.name: t for t in (IMPORT_RUN, TAG, LIST, SEARCH)}
+    for name in (IMPORT_RUN.name, TAG.name, LIST.name, SEARCH.name):
+        asked, rows = fetched.parents[name]
+        upsert(local, tables[name], rows)
+        delete_where_in(local, tables[name], "id", asked - {row["id"] for row in rows})
+    gone = fetched.asked_papers - set(fetched.papers)
+    delete_where_in(local, PAPER, "id", gone)  # its authors, tags, notes, places go with it
+    upsert(local, PAPER, list(fetched.papers.values()))
+    for table in (AUTHOR, PAPER_TAG, NOTE, LIST_ITEM):
+        delete_where_in(local, table, "paper_id", fetched.papers)
+    delete_where_in(local, LIST_ITEM, "list_id", fetched.asked_lists)
+    for table in (AUTHOR, PAPER_TAG, NOTE):
+        if fetched.children[table.name]:
+            local.execute(insert(table), fetched.children[table.name])
+    if fetched.list_items:
+        local.execute(insert(LIST_ITEM), list(fetched.list_items.values()))
+    asked = {name: bool(fetched.parents[name][0]) for name in tables}
+    return Changes(
+        modified=frozenset(fetched.papers),
+        removed=frozenset(gone),
+        tags=asked[TAG.name] or bool(fetched.papers) or bool(gone),
+        lists=asked[LIST.name],
+        searches=asked[SEARCH.name],
+        notes=frozenset(fetched.papers),
+    )
