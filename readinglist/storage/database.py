@@ -58,7 +58,7 @@ class Database:
         if self.shared:
             from readinglist.storage.postgresql import redacted
 
-            return redacted(self.engine.url.render_as_string(hide_password=False))
+            return redacted(self.engine.url)
         return str(self.path)
 
     @classmethod
@@ -96,8 +96,12 @@ class Database:
             return
         from sqlalchemy.exc import DBAPIError
 
-        from readinglist.domain.values import LibraryUnreachable, ReadOnlyLibrary
-        from readinglist.storage.postgresql import is_read_only_refusal, is_unreachable
+        from readinglist.domain.values import LibraryError, LibraryUnreachable, ReadOnlyLibrary
+        from readinglist.storage.postgresql import (
+            is_login_refused,
+            is_read_only_refusal,
+            is_unreachable,
+        )
 
         try:
             yield
@@ -107,10 +111,15 @@ class Database:
                     f"read-only library: {self.address} lets you read it, not change it "
                     "(ask its owner for an editor's role); nothing was changed"
                 ) from None
+            if is_login_refused(error):
+                raise LibraryError(
+                    f"the server of {self.address} refused the login "
+                    f"({_first_line(error)}); readinglist takes passwords from ~/.pgpass, "
+                    "PGPASSWORD or a PostgreSQL service file"
+                ) from None
             if is_unreachable(error):
                 raise LibraryUnreachable(
-                    f"cannot reach the shared library {self.address} "
-                    f"({str(error.orig).strip().splitlines()[0]})"
+                    f"cannot reach the shared library {self.address} ({_first_line(error)})"
                 ) from None
             raise
 
@@ -330,3 +339,9 @@ class Database:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def _first_line(error) -> str:
+    """What the server or libpq said, without the SQL and the hints that follow."""
+    text = str(getattr(error, "orig", error)).strip()
+    return text.splitlines()[0] if text else type(error).__name__

@@ -35,10 +35,16 @@ def driver_url(address: str) -> URL:
     return url.set(drivername="postgresql+psycopg")
 
 
-def redacted(address: str) -> str:
+def redacted(address: str | URL) -> str:
     """The address without its password: what messages, titles and settings may hold."""
-    url = make_url(address.replace("postgres://", "postgresql://", 1))
-    shown = url.set(drivername="postgresql", password=None)
+    url = (
+        address
+        if isinstance(address, URL)
+        else make_url(address.replace("postgres://", "postgresql://", 1))
+    )
+    shown = URL.create(
+        "postgresql", url.username, None, url.host, url.port, url.database, url.query
+    )  # (URL.set leaves a password it is given None for)
     return shown.render_as_string(hide_password=False)
 
 
@@ -104,6 +110,16 @@ def is_read_only_refusal(error: BaseException) -> bool:
 
 def is_retryable(error: BaseException) -> bool:
     return sqlstate(error) in RETRYABLE
+
+
+_LOGIN_REFUSED = ("password authentication failed", "no password supplied", "role \"",
+                  "authentication failed")  # fmt: skip
+
+
+def is_login_refused(error: BaseException) -> bool:
+    """True when the server was reached but did not let this user in."""
+    text = str(getattr(error, "orig", error))
+    return any(marker in text for marker in _LOGIN_REFUSED)
 
 
 def is_unreachable(error: BaseException) -> bool:
