@@ -43,6 +43,7 @@ class Database:
         # queue in the file.
         self.shared = engine.dialect.name == "postgresql"
         self.connect_address: str | None = None
+        self.retries = 0  # units of work run again after another client's commit got in the way
         if self.shared:
             from readinglist.storage.postgresql import reader_engine
 
@@ -257,6 +258,7 @@ class Database:
                 clash = isinstance(error, VersionMoved) or (self.shared and is_retryable(error))
                 if not clash or attempt == attempts - 1:
                     raise
+                self.retries += 1
                 time.sleep(random.uniform(0, 0.005 * 2**attempt))  # apart, not in step
         raise AssertionError("unreachable")
 
