@@ -133,3 +133,37 @@ def test_two_editors_racing_on_one_paper_both_keep_their_fields(desks, monkeypat
     view = fresh(alice, paper)
     assert (view.title, view.venue) == ("New title", "NeurIPS")
     assert view.version == reads[0] + 2
+
+
+def test_a_conflict_waits_on_disk_until_its_author_chooses_theirs_or_mine(desks, tmp_path):
+    alice, bob, paper = desks
+    alice_saw = seen(alice, paper, "title", "venue")
+    bob.edit(paper, base=seen(bob, paper, "title", "venue"), title="Bob's", venue="Bob's venue")
+    alice.edit(paper, base=alice_saw, title="Alice's", venue="Alice's venue")
+    alice.close()  # the window closes before Alice chooses
+    with Library.open_shared(alice.address, cache=tmp_path / "alice") as again:
+        waiting = again.conflicts(paper)
+        assert [(c.conflict.field, c.conflict.mine) for c in waiting] == [
+            ("title", "Alice's"),
+            ("venue", "Alice's venue"),
+        ]
+        title, venue = waiting
+        again.resolve(title.id, keep="mine")
+        again.resolve(venue.id, keep="theirs")
+        assert again.conflicts() == []
+        assert (fresh(bob, paper).title, fresh(bob, paper).venue) == ("Alice's", "Bob's venue")
+
+
+def test_two_people_editing_one_note_keep_both_texts(desks):
+    alice, bob, paper = desks
+    note = alice.add_note(paper, "Section 3 matters.").created
+    bob.pull()
+    bob.edit_note(note, "Section 3 matters; so does 5.", base="Section 3 matters.")
+    changes = alice.edit_note(note, "Section 3 matters most.", base="Section 3 matters.")
+    (conflict,) = changes.conflicts
+    assert (conflict.kind, conflict.paper_id) == ("note", paper)
+    assert (conflict.theirs, conflict.mine) == ("Section 3 matters; so does 5.",
+                                                "Section 3 matters most.")  # fmt: skip
+    (waiting,) = alice.conflicts(paper)
+    alice.resolve(waiting.id, keep="mine")
+    assert [n.body for n in fresh(bob, paper).notes] == ["Section 3 matters most."]

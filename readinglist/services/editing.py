@@ -330,13 +330,29 @@ def _note_paper(session: Session, note_id: int) -> int:
     return paper_id
 
 
-def edit_note(session: Session, note_id: int, body: str) -> Changes:
-    paper_id = _note_paper(session, note_id)
-    session.execute(
-        update(Note).where(N.id == note_id).values(body=_note_body(body), updated_at=utcnow())
+def edit_note(session: Session, note_id: int, body: str, base: str | None = None) -> Changes:
+    """Replace a note's text. With ``base`` (the text the writer started from), a note
+    someone else changed meanwhile is not overwritten: the new text comes back as a
+    conflict. One compare-and-set on the note's version, like a paper's."""
+    row = session.execute(select(N.paper_id, N.body, N.version).where(N.id == note_id)).first()
+    if row is None:
+        raise NoteNotFound(f"no note with id {note_id}")
+    body = _note_body(body)
+    patch, conflicts = merge_fields(
+        "note", note_id, {"body": body}, None if base is None else {"body": base},
+        {"body": row.body}, paper_id=row.paper_id,
+    )  # fmt: skip
+    if not patch:
+        return Changes(conflicts=tuple(conflicts))
+    done = session.execute(
+        update(Note)
+        .where(N.id == note_id, N.version == row.version)
+        .values(body=body, updated_at=utcnow(), version=N.version + 1)
     )
-    mark_changed(session, [paper_id])
-    return Changes(modified=frozenset([paper_id]), notes=frozenset([paper_id]))
+    if done.rowcount != 1:
+        raise VersionMoved(f"note {note_id} moved past version {row.version}")
+    mark_changed(session, [row.paper_id])
+    return Changes(modified=frozenset([row.paper_id]), notes=frozenset([row.paper_id]))
 
 
 def delete_note(session: Session, note_id: int) -> Changes:

@@ -20,10 +20,16 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from sqlmodel import Session
 
-from readinglist.domain.changes import Changes
+from readinglist.domain.changes import Changes, Conflict
 from readinglist.domain.drafts import PaperDraft, ParseResult, Problem
 from readinglist.domain.filters import PaperFilter, Sort
-from readinglist.domain.values import DamagedLibrary, LibraryError, ListNotFound, ReadingStatus
+from readinglist.domain.values import (
+    AuthorName,
+    DamagedLibrary,
+    LibraryError,
+    ListNotFound,
+    ReadingStatus,
+)
 from readinglist.domain.views import ListSummary, PaperView, TagCount
 from readinglist.importers.registry import parse_data, parse_file, parse_text
 from readinglist.lookup.identifiers import parse_identifier
@@ -32,6 +38,7 @@ from readinglist.search.query import Exact, Node, map_exact, parse_query
 from readinglist.search.whoosh_index import WhooshIndex
 from readinglist.services import editing, lists, maintenance, saved_searches
 from readinglist.services.backups import Backup, Backups
+from readinglist.services.conflicts import ConflictStore, OpenConflict
 from readinglist.services.imports import ImportSummary, import_history, undo_import
 from readinglist.services.indexing import IndexSyncer
 from readinglist.services.location import default_library_folder
@@ -93,6 +100,7 @@ class Library:
         # commit and a fresh searcher cost ~200 ms on a large library, too long to wait for
         # after each click. The queue keeps every change until then.
         self.index_after_write = True
+        self.conflict_store = ConflictStore(folder)
         # A shared library is backed up on its server; `clone` makes a local copy of it.
         self.backups = None if server is not None else Backups(folder)
 
@@ -284,8 +292,44 @@ class Library:
     # --- the write path ----------------------------------------------------------------------
     def _write(self, operation: Callable[[Session], Changes]) -> Changes:
         changes = self._store.attempt(operation)
+        if changes.conflicts:
+            self.conflict_store.add(changes.conflicts)
         self._after_write()
         return changes
+
+    # --- conflicts ---------------------------------------------------------------------------
+    def conflicts(self, paper: int | None = None) -> list[OpenConflict]:
+        """Edits that met someone else's edit of the same field and wait for their author's
+        choice (of one paper, its notes included, when ``paper`` is given)."""
+        found = self.conflict_store.all()
+        return found if paper is None else [c for c in found if c.paper_id == paper]
+
+    def resolve(self, conflict_id: int, keep: str) -> Changes:
+        """Settle a conflict: ``keep="theirs"`` leaves the library as it is; ``"mine"`` puts
+        this user's value in, over the one they have now seen (if that changed again
+        meanwhile, a new conflict takes this one's place)."""
+        if keep not in ("mine", "theirs"):
+            raise LibraryError(f"keep 'mine' or 'theirs', not {keep!r}")
+        found = next((c for c in self.conflict_store.all() if c.id == conflict_id), None)
+        if found is None:
+            raise LibraryError(f"there is no open conflict {conflict_id}")
+        changes = Changes()
+        if keep == "mine":
+            changes = self._reapply(found.conflict)
+        self.conflict_store.remove(conflict_id)
+        return changes
+
+    def _reapply(self, conflict: Conflict) -> Changes:
+        if conflict.kind == "note":
+            return self.edit_note(conflict.entity_id, conflict.mine, base=conflict.theirs)
+        name, mine, theirs = conflict.field, conflict.mine, conflict.theirs
+        if name.startswith("extra."):
+            key = name.removeprefix("extra.")
+            return self.edit(conflict.entity_id, base={"extra": {key: theirs}}, extra={key: mine})
+        if name == "authors":
+            mine = [AuthorName(**a) for a in mine]
+            theirs = [AuthorName(**a) for a in theirs]
+        return self.edit(conflict.entity_id, base={name: theirs}, **{name: mine})
 
     def _after_write(self, progress: Progress | None = None) -> None:
         if self.replica is not None:  # read your own writes: the copy takes them at once
@@ -491,8 +535,10 @@ class Library:
     def add_note(self, ref: Ref, body: str) -> Changes:
         return self._write(lambda s: editing.add_note(s, self._ids(s, ref)[0], body))
 
-    def edit_note(self, note_id: int, body: str) -> Changes:
-        return self._write(lambda s: editing.edit_note(s, note_id, body))
+    def edit_note(self, note_id: int, body: str, base: str | None = None) -> Changes:
+        """Replace a note's text; ``base``, the text the writer started from, keeps a note
+        someone else changed meanwhile from being overwritten (see ``edit``)."""
+        return self._write(lambda s: editing.edit_note(s, note_id, body, base))
 
     def delete_note(self, note_id: int) -> Changes:
         return self._write(lambda s: editing.delete_note(s, note_id))

@@ -33,6 +33,8 @@ def comparable(name: str, value: Any) -> Any:
             return value
     if isinstance(value, dict | list | tuple):
         return value
+    if name == "body":  # a note's text is compared exactly: its spacing is its writer's
+        return "" if value is None else str(value)
     return "" if value is None else str(value).strip()
 
 
