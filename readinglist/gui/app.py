@@ -104,7 +104,7 @@ def no_display() -> str:
     )
 
 
-def run(library_path: Path | None, files: Sequence[str] = ()) -> int:
+def run(library_path: Path | str | None, files: Sequence[str] = ()) -> int:
     """The desktop application, on the given (or the default) library; ``files`` (what the
     desktop's "Open with" passes) are shown in the import preview, as a dropped file is."""
     reason = no_display()
@@ -119,7 +119,12 @@ def run(library_path: Path | None, files: Sequence[str] = ()) -> int:
     from readinglist.services.location import default_library_folder
 
     app = application()
-    folder = Path(library_path).expanduser() if library_path else default_library_folder()
+    if isinstance(library_path, str):  # a shared library: one window per address
+        from readinglist.storage.postgresql import redacted
+
+        folder = Path("/shared-library") / redacted(library_path)
+    else:
+        folder = Path(library_path).expanduser() if library_path else default_library_folder()
     instance = SingleInstance(folder)
     if not instance.listen(files):
         print("readinglist: already open on this library; brought its window forward")
@@ -144,7 +149,7 @@ def run(library_path: Path | None, files: Sequence[str] = ()) -> int:
         library.close()
 
 
-def open_or_restore(library_path: Path | None, ask: Callable[[DamagedLibrary], bool]):
+def open_or_restore(library_path: Path | str | None, ask: Callable[[DamagedLibrary], bool]):
     """The library, opened for the window; a damaged one is offered its newest sound backup
     (``ask`` says whether to restore it; the damaged file is kept aside). Returns the library,
     or None, and whether a backup was restored (its search index must then be rebuilt)."""

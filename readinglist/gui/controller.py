@@ -88,6 +88,7 @@ class LibraryController(QObject):
         self._writes: deque[tuple[Operation, Callable | None, Callable | None]] = deque()
         self._writer: Job | None = None
         self._note_alias: dict[int, int] = {}  # a note deleted and brought back has a new id
+        self._note_texts: dict[int, str] = {}  # what this window last wrote in each note
         self._index_job: Job | None = None
         self._rebuild_job: Job | None = None
         self._index_again = False
@@ -307,7 +308,10 @@ class LibraryController(QObject):
         undo = lambda: _restore_each(state["before"], setter)  # noqa: E731
         self.perform(text, redo, undo, **hooks)
 
-    def edit(self, paper_id: int, **fields: Any) -> None:
+    def edit(self, paper_id: int, base: dict[str, Any] | None = None, **fields: Any) -> None:
+        """Change fields of a paper. ``base`` is what the window showed in them when the
+        user began: a field someone else changed since comes back as a conflict instead of
+        being overwritten. Undo and redo each start from what the other left."""
         hooks = {k: fields.pop(k) for k in ("on_done", "on_failure") if k in fields}
         state: dict[str, Any] = {}
 
@@ -317,11 +321,16 @@ class LibraryController(QObject):
                 before = {name: getattr(view, name) for name in fields}
                 if "authors" in before:
                     before["authors"] = list(view.authors)
-                state["before"] = before
-            return self.library.edit(paper_id, **fields)
+                state["before"] = {**before, **(base or {})}
+                return self.library.edit(paper_id, base=state["before"], **fields)
+            return self.library.edit(paper_id, base=state["before"], **fields)
 
-        undo = lambda: self.library.edit(paper_id, **state["before"])  # noqa: E731
+        undo = lambda: self.library.edit(paper_id, base=fields, **state["before"])  # noqa: E731
         self.perform(f"Edit {', '.join(fields)}", redo, undo, **hooks)
+
+    def resolve(self, conflict_id: int, keep: str, **hooks: Any) -> None:
+        """Settle a conflict: keep the other person's value, or put this user's in."""
+        self.call(lambda: self.library.resolve(conflict_id, keep), **hooks)
 
     def trash(self, ids: Iterable[int]) -> None:
         ids = list(ids)
@@ -435,6 +444,7 @@ class LibraryController(QObject):
             if state["id"] is not None:
                 self._note_alias[state["id"]] = changes.created
             state["id"] = changes.created
+            self._note_texts[changes.created] = body
             return changes
 
         def undo() -> Changes:
@@ -443,12 +453,29 @@ class LibraryController(QObject):
         self.perform("Add a note", redo, undo, **hooks)
 
     def edit_note(self, note_id: int, body: str, before: str) -> None:
-        """Successive edits of one note merge into one undo step, back to ``before``."""
+        """Successive edits of one note merge into one undo step, back to ``before``. Each
+        write names the text it expects to replace: the first time, what the editor showed
+        (``before``); on undo and redo, what this window itself last wrote there. A note
+        someone else changed meanwhile is then a conflict, not overwritten."""
+        first = {"run": True}
+
+        def write(text: str, fresh: dict | None) -> Callable[[], Changes]:
+            def run() -> Changes:
+                current = self.note_id(note_id)
+                if fresh is not None and fresh["run"]:
+                    fresh["run"] = False
+                    base = before
+                else:
+                    base = self._note_texts.get(current, before)
+                changes = self.library.edit_note(current, text, base=base)
+                if not changes.conflicts:
+                    self._note_texts[current] = text
+                return changes
+
+            return run
+
         self.perform(
-            "Edit a note",
-            lambda: self.library.edit_note(self.note_id(note_id), body),
-            lambda: self.library.edit_note(self.note_id(note_id), before),
-            merge_key=("note", note_id),
+            "Edit a note", write(body, first), write(before, None), merge_key=("note", note_id)
         )
 
     def delete_note(self, paper_id: int, note_id: int, body: str) -> None:
@@ -459,6 +486,7 @@ class LibraryController(QObject):
             gone = self.note_id(note_id)
             changes = self.library.add_note(paper_id, body)
             self._note_alias[gone] = changes.created
+            self._note_texts[changes.created] = body
             return changes
 
         self.perform("Delete a note", redo, undo)

@@ -29,6 +29,7 @@ from readinglist.gui.controller import LibraryController
 from readinglist.gui.highlight import highlighted
 from readinglist.gui.paper_model import STATUS_TITLES
 from readinglist.gui.theme import highlight_background, mute
+from readinglist.gui.widgets.conflict_banner import ConflictBanner
 from readinglist.gui.widgets.notes_editor import NotesEditor
 from readinglist.gui.widgets.stars import StarRating
 from readinglist.gui.widgets.tag_editor import TagEditor
@@ -97,6 +98,10 @@ def _section(title: str, parent: QWidget) -> QLabel:
     return label
 
 
+def _field_value(view: PaperView, name: str) -> object:
+    return list(view.authors) if name == "authors" else getattr(view, name)
+
+
 def _field_text(view: PaperView, name: str) -> str:
     if name == "authors":
         return "; ".join(a.display for a in view.authors)
@@ -113,6 +118,9 @@ class DetailPane(QScrollArea):
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self._view: PaperView | None = None
+        # each field's value as shown when the user began to edit it: the base of the edit,
+        # so a change someone else makes meanwhile is reported, never overwritten
+        self._field_base: dict[str, object] = {}
         self._ids: list[int] = []
         self._terms: list[str] = []
         self.stack = QStackedWidget(self)
@@ -192,6 +200,9 @@ class DetailPane(QScrollArea):
             self.field_edits[name] = edit
             form.addRow(label, edit)
         self.details.hide()
+        self.conflicts = ConflictBanner(page)
+        self.conflicts.resolve.connect(self._resolve)
+        layout.addWidget(self.conflicts)
         layout.addWidget(self.title)
         layout.addWidget(self.authors)
         layout.addWidget(self.venue)
@@ -287,7 +298,17 @@ class DetailPane(QScrollArea):
                 edit.setText(_field_text(view, name))
                 edit.setCursorPosition(0)  # the start of a long value, not its end
                 edit.setModified(False)
+                self._field_base[name] = _field_value(view, name)
+        self.show_conflicts()
         self.stack.setCurrentIndex(1)
+
+    def show_conflicts(self) -> None:
+        """The current paper's edits that wait for a choice (see ConflictBanner)."""
+        waiting = self.controller.library.conflicts(self._view.id) if self._view else []
+        self.conflicts.show_conflicts(waiting)
+
+    def _resolve(self, conflict_id: int, keep: str) -> None:
+        self.controller.resolve(conflict_id, keep, on_done=lambda _c: self.show_conflicts())
 
     def _toggle_details(self, shown: bool) -> None:
         self.details.setVisible(shown)
@@ -339,4 +360,5 @@ class DetailPane(QScrollArea):
                 edit.setText(_field_text(self._view, name))
                 edit.setCursorPosition(0)
 
-        self.controller.edit(view.id, **{name: value}, on_failure=refused)
+        base = {name: self._field_base.get(name, _field_value(view, name))}
+        self.controller.edit(view.id, base=base, **{name: value}, on_failure=refused)

@@ -48,6 +48,7 @@ from readinglist.gui.paper_model import COLUMNS, STATUS_TITLES, PaperTableModel,
 from readinglist.gui.paper_table import PaperTable
 from readinglist.gui.places import ALL, Place
 from readinglist.gui.search_bar import SearchBar
+from readinglist.gui.shared import FeedBridge, OpenSharedDialog, SharedLibraryBar
 from readinglist.gui.sidebar import Sidebar
 from readinglist.gui.theme import icon, restyle, themed
 from readinglist.gui.welcome import WelcomePage
@@ -80,7 +81,7 @@ class MainWindow(QMainWindow):
         self._counts_job: Job | None = None
         self._counts_again = False
         self.loaded_once = False
-        self.setWindowTitle(f"readinglist — {library.folder}")
+        self.setWindowTitle(f"readinglist — {library.address}")
         self.setAcceptDrops(True)
         self._build_parts()
         self._build_actions()
@@ -143,6 +144,8 @@ class MainWindow(QMainWindow):
         bar.addWidget(restore)
         bar.addWidget(empty)
         self.trash_bar.hide()
+        self.shared_bar = SharedLibraryBar(box)
+        layout.addWidget(self.shared_bar)
         layout.addWidget(self.trash_bar)
         layout.addWidget(self.table, 1)
         return box
@@ -243,6 +246,7 @@ class MainWindow(QMainWindow):
                 sub.addAction(self.export_actions[(scope, fmt.name)])
         self.export_menu = export
         file.addSeparator()
+        file.addAction(self._action("Open &shared library…", self.open_shared_library))
         file.addAction(self.backups_action)
         file.addSeparator()
         file.addAction(self.quit_action)
@@ -367,13 +371,53 @@ class MainWindow(QMainWindow):
     # --- changes made by other programs (the CLI, a script) ---------------------------------
     def _watch_other_programs(self) -> None:
         """Every second, ask SQLite whether anyone committed; what this window did itself is
-        already shown, anything else (a CLI import, a script) is loaded without a restart."""
+        already shown, anything else (a CLI import, a script) is loaded without a restart.
+        A shared library's server says itself when anyone commits (see _follow_others)."""
+        if self.library.shared:
+            self._follow_others()
+            return
         self._counter = self.library.database.change_counter()
         self.controller.changed.connect(self._own_change)
         self.controller.job_finished.connect(self._own_change)
         self._watch_timer = QTimer(self, interval=WATCH_MS)
         self._watch_timer.timeout.connect(self._check_other_programs)
         self._watch_timer.start()
+
+    def _follow_others(self) -> None:
+        self.backups_action.setEnabled(False)  # its server keeps a shared library's backups
+        self._watch_timer = QTimer(self)  # never started: nothing to poll
+        self.feed = FeedBridge(self)
+        self.feed.changes.connect(self._others_changed)
+        self.feed.online.connect(self._server_reachable)
+        if self.library.needs_fill():
+            self._fill_copy()
+        else:
+            self.feed.follow(self.library)
+
+    def _fill_copy(self) -> None:
+        """The first time this computer opens a shared library: copy it, in the background."""
+
+        def work(job: Job) -> int:
+            return self.library.fill(job.report, job.cancelled)
+
+        def filled(_rows: int) -> None:
+            self.reload()
+            self.refresh_counts()
+            self.feed.follow(self.library)
+
+        self.controller.run_job("Copying the shared library", work, filled)
+
+    def _others_changed(self, changes: Changes) -> None:
+        """Another person's commit, already in this computer's copy: shown at once."""
+        self._changed(changes)
+        self.controller.schedule_index()
+        self.detail.show_conflicts()
+
+    def _server_reachable(self, online: bool) -> None:
+        self.shared_bar.set_online(online)
+
+    def open_shared_library(self) -> None:
+        OpenSharedDialog(self.settings, self).exec()
 
     def _own_change(self, *_args) -> None:
         """This window's own commits are already shown: take them off the counter."""
@@ -433,7 +477,10 @@ class MainWindow(QMainWindow):
         self._backup_timer.stop()
         self.controller.shut_down()
         self._watch_timer.stop()
-        self._counter.close()
+        if self.library.shared:
+            self.library.stop_listening()  # before the bridge its thread talks to goes
+        else:
+            self._counter.close()
         super().closeEvent(event)
 
     # --- what the table shows ---------------------------------------------------------------
@@ -608,6 +655,15 @@ class MainWindow(QMainWindow):
             # that found nothing to do): nothing shown is stale. Reloading would read every
             # id again, and at start-up would restart the first load of the table.
             return
+        if changes.conflicts:
+            self.detail.show_conflicts()
+            fields = ", ".join(dict.fromkeys(c.field.removeprefix("extra.") for c in
+                                             changes.conflicts))  # fmt: skip
+            self.statusBar().showMessage(
+                f"Not saved: someone else changed {fields} meanwhile. Both values are in the "
+                "paper's details; choose one there.",
+                15_000,
+            )
         self.model.refresh(list(changes.papers))
         self.detail.refresh(changes)
         self.reload()

@@ -275,9 +275,13 @@ class Library:
         with self.database.read() as session:
             return session.execute(select(Paper.id).limit(1)).first() is not None
 
-    def close(self) -> None:
+    def stop_listening(self) -> None:
         for listener in self._listeners:
             listener.stop()
+        self._listeners.clear()
+
+    def close(self) -> None:
+        self.stop_listening()
         self.index.close()
         self.database.close()
         if self.server is not None:
