@@ -39,8 +39,32 @@ class LibraryContext:
 
     def close(self) -> None:
         if self._library is not None:
+            _say_what_waits(self._library)
             self._library.close()
             self._library = None
+
+
+def _say_what_waits(library) -> None:
+    """A shared library's news for the person at the terminal: changes kept while its
+    server was out of reach, and what became of those sent now."""
+    if not library.shared:
+        return
+    sent = library.last_sent
+    if sent.sent or sent.refused:
+        click.echo(f"sent {sent.sent} changes kept while offline", err=True)
+    for refused in sent.refused:
+        click.echo(f"refused by the server, kept in {library.journal.refused_path}: {refused}",
+                   err=True)  # fmt: skip
+    waiting = len(library.journal)
+    if waiting and not library.online:
+        click.echo(
+            f"the shared library's server cannot be reached: {waiting} change(s) kept on this "
+            "computer; they are sent the next time readinglist reaches it (readinglist sync)",
+            err=True,
+        )
+    if sent.conflicts:
+        click.echo(f"{len(sent.conflicts)} of them met someone else's change: "
+                   "see readinglist conflicts", err=True)  # fmt: skip
 
 
 class LibraryLocation(click.ParamType):

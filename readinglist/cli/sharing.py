@@ -75,3 +75,55 @@ def _nothing():
     from contextlib import nullcontext
 
     return nullcontext()
+
+
+@cli.command()
+@pass_library
+def sync(ctx: LibraryContext) -> None:
+    """Send the changes kept while a shared library's server was out of reach, and take
+    everyone else's. Exit status 3 when one met someone else's change of the same field."""
+    from readinglist.cli.papers import report_conflicts
+
+    library = ctx.library()
+    if not library.shared:
+        raise click.UsageError("sync is for a shared library (--library postgresql://…)")
+    library.pull()
+    if not library.online:
+        raise click.ClickException(
+            f"cannot reach {library.address}; {len(library.journal)} change(s) still kept"
+        )
+    conflicts = library.last_sent.conflicts
+    click.echo(f"in step with {library.address}")
+    if conflicts:
+        report_conflicts(conflicts)
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print them as JSON.")
+@pass_library
+def conflicts(ctx: LibraryContext, as_json: bool) -> None:
+    """Edits that met someone else's edit of the same field, waiting for your choice."""
+    from readinglist.cli.app import echo_json
+
+    waiting = ctx.library().conflicts()
+    if as_json:
+        echo_json([{"id": c.id, **c.conflict.to_json()} for c in waiting])
+        return
+    for item in waiting:
+        click.echo(f"{item.id}: {item.conflict.describe()}")
+    if not waiting:
+        click.echo("no conflicts wait")
+
+
+@cli.command()
+@click.argument("conflict_id", type=int)
+@click.option("--keep", type=click.Choice(["mine", "theirs"]), required=True)
+@pass_library
+def resolve(ctx: LibraryContext, conflict_id: int, keep: str) -> None:
+    """Settle a conflict: keep theirs (as the library has it) or put yours in."""
+    from readinglist.cli.papers import report_conflicts
+
+    changes = ctx.library().resolve(conflict_id, keep)
+    if changes.conflicts:
+        report_conflicts(changes.conflicts)
+    click.echo(f"conflict {conflict_id}: kept {keep}")

@@ -389,6 +389,7 @@ class MainWindow(QMainWindow):
         self.feed = FeedBridge(self)
         self.feed.changes.connect(self._others_changed)
         self.feed.online.connect(self._server_reachable)
+        self.shared_bar.set_online(self.library.online)  # opened from this computer's copy?
         if self.library.needs_fill():
             self._fill_copy()
         else:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlmodel import Session
 
 from readinglist.domain.changes import Changes
@@ -291,20 +291,63 @@ def delete_tag(session: Session, name: str) -> Changes:
     return Changes(modified=frozenset(affected), tags=True)
 
 
-def set_rating(session: Session, ids: Sequence[int], rating: int) -> Changes:
+def set_rating(
+    session: Session, ids: Sequence[int], rating: int, base: dict[int, Any] | None = None
+) -> Changes:
     check_rating(rating)
-    for batch in chunks(ids):
-        session.execute(update(Paper).where(P.id.in_(batch)).values(rating=rating))
-    mark_changed(session, ids)
-    return Changes(modified=frozenset(ids))
+    return _set_column(session, ids, "rating", rating, base)
 
 
-def set_status(session: Session, ids: Sequence[int], status: str | ReadingStatus) -> Changes:
-    value = ReadingStatus.parse(str(status)).value
-    for batch in chunks(ids):
-        session.execute(update(Paper).where(P.id.in_(batch)).values(status=value))
-    mark_changed(session, ids)
-    return Changes(modified=frozenset(ids))
+def set_status(
+    session: Session,
+    ids: Sequence[int],
+    status: str | ReadingStatus,
+    base: dict[int, Any] | None = None,
+) -> Changes:
+    return _set_column(session, ids, "status", ReadingStatus.parse(str(status)).value, base)
+
+
+def _set_column(
+    session: Session, ids: Sequence[int], name: str, value: Any, base: dict[int, Any] | None
+) -> Changes:
+    """One value for many papers. With ``base`` (each paper's value as the user saw it), a
+    paper someone else gave another value meanwhile keeps theirs, and this one comes back as
+    a conflict; the others are one compare-and-set each on their version."""
+    if base is None:
+        for batch in chunks(ids):
+            session.execute(update(Paper).where(P.id.in_(batch)).values({name: value}))
+        mark_changed(session, ids)
+        return Changes(modified=frozenset(ids))
+    found = {
+        row.id: row
+        for batch in chunks(ids)
+        for row in session.execute(select(P.id, P[name], P.version).where(P.id.in_(batch)))
+    }
+    conflicts = []
+    chosen = []
+    for paper_id in ids:
+        row = found.get(paper_id)
+        if row is None:
+            continue
+        patch, clashes = merge_fields(
+            "paper", paper_id, {name: value}, {name: base.get(paper_id)} if paper_id in base
+            else {}, {name: row[1]},
+        )  # fmt: skip
+        conflicts.extend(clashes)
+        if patch and row[1] != value:
+            chosen.append((paper_id, row.version))
+    if chosen:
+        done = session.connection().execute(
+            update(Paper.__table__)
+            .where(P.id == bindparam("paper"), P.version == bindparam("seen"))
+            .values({name: value, "version": P.version + 1, "updated_at": utcnow()}),
+            [{"paper": paper_id, "seen": version} for paper_id, version in chosen],
+        )
+        if done.rowcount != len(chosen):
+            raise VersionMoved(f"a paper moved while its {name} was being set")
+        enqueue(session, [paper_id for paper_id, _ in chosen])
+    changed = frozenset(paper_id for paper_id, _ in chosen)
+    return Changes(modified=changed, conflicts=tuple(conflicts))
 
 
 def _note_body(body: str) -> str:
@@ -323,7 +366,14 @@ def add_note(session: Session, paper_id: int, body: str) -> Changes:
     return Changes(modified=frozenset([paper_id]), notes=frozenset([paper_id]), created=note.id)
 
 
-def _note_paper(session: Session, note_id: int) -> int:
+def note_body(session: Session, note_id: int) -> str:
+    body = session.execute(select(N.body).where(N.id == note_id)).scalar()
+    if body is None:
+        raise NoteNotFound(f"no note with id {note_id}")
+    return body
+
+
+def note_paper(session: Session, note_id: int) -> int:
     paper_id = session.execute(select(N.paper_id).where(N.id == note_id)).scalar()
     if paper_id is None:
         raise NoteNotFound(f"no note with id {note_id}")
@@ -356,7 +406,7 @@ def edit_note(session: Session, note_id: int, body: str, base: str | None = None
 
 
 def delete_note(session: Session, note_id: int) -> Changes:
-    paper_id = _note_paper(session, note_id)
+    paper_id = note_paper(session, note_id)
     session.execute(delete(Note).where(N.id == note_id))
     mark_changed(session, [paper_id])
     return Changes(modified=frozenset([paper_id]), notes=frozenset([paper_id]))

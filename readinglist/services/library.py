@@ -9,12 +9,13 @@ previewing or checking needs (rapidfuzz among it) is imported by those methods, 
 
 from __future__ import annotations
 
+import functools
 import logging
 import shutil
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -27,6 +28,7 @@ from readinglist.domain.values import (
     AuthorName,
     DamagedLibrary,
     LibraryError,
+    LibraryUnreachable,
     ListNotFound,
     ReadingStatus,
 )
@@ -41,6 +43,7 @@ from readinglist.services.backups import Backup, Backups
 from readinglist.services.conflicts import ConflictStore, OpenConflict
 from readinglist.services.imports import ImportSummary, import_history, undo_import
 from readinglist.services.indexing import IndexSyncer
+from readinglist.services.journal import Journal
 from readinglist.services.location import default_library_folder
 from readinglist.services.overview import LibraryCounts, library_counts
 from readinglist.services.saved_searches import SavedSearchView
@@ -81,6 +84,42 @@ class ExportCancelled(LibraryError):
     pass
 
 
+def kept_offline(method: Callable[..., Changes]) -> Callable[..., Changes]:
+    """A change a user can make to a shared library while its server is out of reach: it is
+    journalled on disk first (with what the user saw before it), then shown in this
+    computer's copy; ``pull`` sends it through the same compare-and-set once the server is
+    back, and a conflict then waits for the user's choice like any other."""
+    name = method.__name__
+
+    @functools.wraps(method)
+    def wrapper(self: Library, *args: Any, **kwargs: Any) -> Changes:
+        if self.server is None or self._replaying:
+            return method(self, *args, **kwargs)
+        if self.online:
+            try:
+                return method(self, *args, **kwargs)
+            except LibraryUnreachable:
+                self.online = False
+        kwargs = self._seen_before(name, args, kwargs)
+        self.journal.append(name, args, kwargs, self._touched(name, args))
+        self._local = True
+        try:
+            return method(self, *args, **kwargs)
+        finally:
+            self._local = False
+
+    return wrapper
+
+
+@dataclass
+class SentReport:
+    """What sending the changes kept offline did."""
+
+    sent: int = 0
+    conflicts: list[Conflict] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)  # kept in journal-refused.jsonl
+
+
 class Library:
     def __init__(
         self, folder: Path, database: Database, index: WhooshIndex, server: Database | None = None
@@ -101,6 +140,11 @@ class Library:
         # after each click. The queue keeps every change until then.
         self.index_after_write = True
         self.conflict_store = ConflictStore(folder)
+        self.journal = Journal(folder)
+        self.online = True  # a shared library's server answered last time it was asked
+        self.last_sent = SentReport()
+        self._local = False  # this change goes to this computer's copy (offline)
+        self._replaying = False
         # A shared library is backed up on its server; `clone` makes a local copy of it.
         self.backups = None if server is not None else Backups(folder)
 
@@ -115,8 +159,52 @@ class Library:
 
     @property
     def _store(self) -> Database:
-        """Where changes are written: the library file, or the shared library's server."""
-        return self.server if self.server is not None else self.database
+        """Where changes are written: the library file, or the shared library's server (or,
+        offline, this computer's copy of it, the change journalled meanwhile)."""
+        return self.server if self.server is not None and not self._local else self.database
+
+    def _seen_before(self, name: str, args: tuple, kwargs: dict[str, Any]) -> dict[str, Any]:
+        """A change kept offline names what this computer showed before it, so that sending
+        it later cannot overwrite what someone else did meanwhile."""
+        kwargs = dict(kwargs)
+        if name == "edit":
+            view = self.get(args[0])
+            base = dict(kwargs.get("base") or {})
+            for field_name in (k for k in kwargs if k != "base"):
+                if field_name == "extra":
+                    base.setdefault("extra", {k: view.extra.get(k, "") for k in kwargs["extra"]})
+                elif field_name == "authors":
+                    base.setdefault("authors", list(view.authors))
+                else:
+                    base.setdefault(field_name, getattr(view, field_name))
+            kwargs["base"] = base
+        elif name == "edit_note" and kwargs.get("base") is None and len(args) < 3:
+            kwargs["base"] = self._note_body(args[0])
+        elif name in ("rate", "set_status") and kwargs.get("base") is None and len(args) < 3:
+            with self.database.read() as session:
+                ids = self._ids(session, args[0])
+            kwargs["base"] = self.values(ids, "rating" if name == "rate" else "status")
+        return kwargs
+
+    def _touched(self, name: str, args: tuple) -> list[int]:
+        """The papers a change kept offline touches in this computer's copy: what is read
+        again from the server once the change has been sent."""
+        try:
+            with self.database.read() as session:
+                if name in ("edit_note", "delete_note"):
+                    return [editing.note_paper(session, args[0])]
+                if name in ("add_to_list", "remove_from_list"):
+                    return self._ids(session, args[1])
+                if name in ("create_list", "rename_list", "move_in_list", "reorder_list",
+                            "save_search"):  # fmt: skip
+                    return []
+                return self._ids(session, args[0])
+        except LibraryError:
+            return []
+
+    def _note_body(self, note_id: int) -> str:
+        with self.database.read() as session:
+            return editing.note_body(session, note_id)
 
     # --- opening and closing -----------------------------------------------------------------
     @classmethod
@@ -172,11 +260,24 @@ class Library:
         (default: the user's cache folder) under the library's own id, whatever address
         reaches it. ``catch_up=False`` leaves filling a first copy to the caller (``fill``)."""
         from readinglist.services.location import cache_folder
+        from readinglist.services.replica import KnownCopies
 
-        server = Database.open_shared(address)
+        copies = KnownCopies((cache or cache_folder()) / "shared")
         try:
-            folder = (cache or cache_folder()) / "shared" / server.library_id()
-            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            server = Database.open_shared(address)
+        except LibraryUnreachable as unreachable:
+            folder = copies.folder(address)
+            if folder is None:  # never opened here: there is nothing to show
+                raise unreachable from None
+            log.warning("%s; showing this computer's copy", unreachable)
+            library = cls(
+                folder, Database.open(folder), _open_index(folder / INDEX_FOLDER),
+                Database.for_server(address),
+            )  # fmt: skip
+            library.online = False
+            return library
+        try:
+            folder = copies.remember(address, server.library_id())
             database = Database.open(folder)
         except BaseException:
             server.close()
@@ -229,10 +330,43 @@ class Library:
         the search index; what changed (nothing for a library file)."""
         if self.replica is None:
             return Changes()
-        changes = self.replica.pull()
+        try:
+            changes = self._send_kept() if len(self.journal) else Changes()
+            changes |= self.replica.pull()
+        except LibraryUnreachable:
+            self.online = False
+            return Changes()
+        self.online = True
         if changes and self.index_after_write:
             self.syncer.try_drain()
         return changes
+
+    def _send_kept(self) -> Changes:
+        """Send the changes kept while offline, in the order they were made; then read what
+        they touched back from the server (this computer's copy showed guesses)."""
+        report = SentReport()
+        total = Changes()
+        touched: set[int] = set()
+        self._replaying = True
+        try:
+            for entry in self.journal.entries():
+                try:
+                    changes = getattr(self, entry.method)(*entry.args, **entry.kwargs)
+                except LibraryUnreachable:
+                    raise
+                except LibraryError as error:
+                    self.journal.refuse(entry, str(error))
+                    report.refused.append(f"{entry.method}: {error}")
+                else:
+                    self.journal.remove(entry)
+                    report.sent += 1
+                    report.conflicts.extend(changes.conflicts)
+                    total |= changes
+                touched.update(entry.touched)
+        finally:
+            self._replaying = False
+            self.last_sent = report
+        return total | self.replica.refresh(touched)
 
     def needs_rebuild(self) -> bool:
         """The index was missing or damaged (and set aside) while the library has papers."""
@@ -336,7 +470,7 @@ class Library:
         return self.edit(conflict.entity_id, base={name: theirs}, **{name: mine})
 
     def _after_write(self, progress: Progress | None = None) -> None:
-        if self.replica is not None:  # read your own writes: the copy takes them at once
+        if self.replica is not None and not self._local:  # read your own writes at once
             self.replica.pull()
         if self.index_after_write:
             self.syncer.try_drain(progress)
@@ -488,6 +622,7 @@ class Library:
         duplicate = report.duplicates[0]
         return Changes(modified=frozenset([duplicate.paper_id]), created=duplicate.paper_id)
 
+    @kept_offline
     def edit(self, ref: Ref, base: dict[str, Any] | None = None, **fields: Any) -> Changes:
         """Change fields of one paper. ``base`` holds what the editor saw in each field
         before changing it: a field someone else changed meanwhile is then left as they made
@@ -495,12 +630,14 @@ class Library:
         silently). Without ``base`` the fields are set as given."""
         return self._write(lambda s: editing.set_fields(s, self._ids(s, ref)[0], fields, base))
 
+    @kept_offline
     def trash(self, refs: Ref | Iterable[Ref]) -> Changes:
         refs = [refs] if isinstance(refs, int | str) else list(refs)
         if len(refs) >= MASS_DELETE:
             self._backup_before("mass-delete")
         return self._write(lambda s: editing.move_to_trash(s, self._ids(s, refs)))
 
+    @kept_offline
     def restore(self, refs: Ref | Iterable[Ref]) -> Changes:
         return self._write(lambda s: editing.move_to_trash(s, self._ids(s, refs), restore=True))
 
@@ -508,13 +645,25 @@ class Library:
         self._backup_before("empty-trash")
         return self._write(editing.purge_trash)
 
-    def rate(self, refs: Ref | Iterable[Ref], rating: int) -> Changes:
-        return self._write(lambda s: editing.set_rating(s, self._ids(s, refs), rating))
+    @kept_offline
+    def rate(
+        self, refs: Ref | Iterable[Ref], rating: int, base: dict[int, int] | None = None
+    ) -> Changes:
+        """Rate papers; ``base`` (paper id -> the rating the user saw) keeps a rating someone
+        else gave meanwhile from being overwritten (see ``edit``)."""
+        return self._write(lambda s: editing.set_rating(s, self._ids(s, refs), rating, base))
 
-    def set_status(self, refs: Ref | Iterable[Ref], status: str | ReadingStatus) -> Changes:
-        return self._write(lambda s: editing.set_status(s, self._ids(s, refs), status))
+    @kept_offline
+    def set_status(
+        self,
+        refs: Ref | Iterable[Ref],
+        status: str | ReadingStatus,
+        base: dict[int, str] | None = None,
+    ) -> Changes:
+        return self._write(lambda s: editing.set_status(s, self._ids(s, refs), status, base))
 
     # --- tags --------------------------------------------------------------------------------
+    @kept_offline
     def tag(
         self, refs: Ref | Iterable[Ref], add: Sequence[str] = (), remove: Sequence[str] = ()
     ) -> Changes:
@@ -536,21 +685,26 @@ class Library:
         return self._write(lambda s: editing.delete_tag(s, name))
 
     # --- notes -------------------------------------------------------------------------------
+    @kept_offline
     def add_note(self, ref: Ref, body: str) -> Changes:
         return self._write(lambda s: editing.add_note(s, self._ids(s, ref)[0], body))
 
+    @kept_offline
     def edit_note(self, note_id: int, body: str, base: str | None = None) -> Changes:
         """Replace a note's text; ``base``, the text the writer started from, keeps a note
         someone else changed meanwhile from being overwritten (see ``edit``)."""
         return self._write(lambda s: editing.edit_note(s, note_id, body, base))
 
+    @kept_offline
     def delete_note(self, note_id: int) -> Changes:
         return self._write(lambda s: editing.delete_note(s, note_id))
 
     # --- reading lists -----------------------------------------------------------------------
+    @kept_offline
     def create_list(self, name: str) -> Changes:
         return self._write(lambda s: lists.create_list(s, name))
 
+    @kept_offline
     def rename_list(self, old: str, new: str) -> Changes:
         return self._write(lambda s: lists.rename_list(s, old, new))
 
@@ -558,17 +712,21 @@ class Library:
         self._backup_before("list-delete")
         return self._write(lambda s: lists.delete_list(s, name))
 
+    @kept_offline
     def add_to_list(
         self, name: str, refs: Ref | Iterable[Ref], position: int | None = None
     ) -> Changes:
         return self._write(lambda s: lists.add_to_list(s, name, self._ids(s, refs), position))
 
+    @kept_offline
     def remove_from_list(self, name: str, refs: Ref | Iterable[Ref]) -> Changes:
         return self._write(lambda s: lists.remove_from_list(s, name, self._ids(s, refs)))
 
+    @kept_offline
     def move_in_list(self, name: str, ref: Ref, position: int) -> Changes:
         return self._write(lambda s: lists.move_in_list(s, name, self._ids(s, ref)[0], position))
 
+    @kept_offline
     def reorder_list(self, name: str, order: Sequence[Ref]) -> Changes:
         """Give a reading list a new order in one step (a drag of several papers)."""
         return self._write(lambda s: lists.reorder_list(s, name, self._ids(s, order)))
@@ -578,6 +736,7 @@ class Library:
         with self.database.read() as session:
             return saved_searches.saved_searches(session)
 
+    @kept_offline
     def save_search(self, name: str, query: str) -> Changes:
         """Keep a query under a name (checked first, so a broken query is never saved)."""
         self.parse_query(query)

@@ -17,8 +17,11 @@ notification or a dropped connection safe.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import json
+import os
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, func, insert, select
@@ -43,6 +46,7 @@ from readinglist.storage.copying import (
 )
 from readinglist.storage.database import Database
 from readinglist.storage.papers import enqueue
+from readinglist.storage.postgresql import redacted
 
 PULL_BATCH = 5000  # changes applied per local transaction
 COPY_MARK = "copy"  # the change-log row that says where a full copy was taken
@@ -97,6 +101,20 @@ class Replica:
             total |= changes
             if not more:
                 return total
+
+    def refresh(self, papers: Iterable[int]) -> Changes:
+        """Read ``papers``, and every list, tag and saved search, again from the server:
+        after changes kept offline were sent, what this computer showed was its guess."""
+        with self.local.write() as local, self.server.read() as remote:
+            wanted = [change_feed.Change(0, "paper", i) for i in sorted(set(papers))]
+            for table, kind in ((LIST, "list"), (TAG, "tag"), (SEARCH, "search")):
+                ids = set(local.execute(select(table.c.id)).scalars())
+                ids |= set(remote.execute(select(table.c.id)).scalars())
+                wanted.extend(change_feed.Change(0, kind, i) for i in sorted(ids))
+            fetched = _fetch(remote.connection(), local.connection(), wanted)
+            applied = _apply(local.connection(), fetched)
+            enqueue(local, sorted(fetched.asked_papers))
+        return applied
 
     def _pull_once(self, limit: int) -> tuple[Changes, bool]:
         with self.local.write() as local:
@@ -181,3 +199,33 @@ def _apply(local: Connection, fetched: _Fetched) -> Changes:
         searches=asked[SEARCH.name],
         notes=frozenset(fetched.papers),
     )
+
+
+class KnownCopies:
+    """Which library each address reached, so that its copy opens when the server cannot
+    be reached (the address is kept without its password)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder_path = folder
+        self.path = folder / "addresses.json"
+
+    def _read(self) -> dict[str, str]:
+        try:
+            return json.loads(self.path.read_text(encoding="utf-8"))
+        except (FileNotFoundError, ValueError):
+            return {}
+
+    def folder(self, address: str) -> Path | None:
+        library_id = self._read().get(redacted(address))
+        return self.folder_path / library_id if library_id else None
+
+    def remember(self, address: str, library_id: str) -> Path:
+        folder = self.folder_path / library_id
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        known = self._read()
+        if known.get(redacted(address)) != library_id:
+            known[redacted(address)] = library_id
+            partial = self.path.with_name(self.path.name + ".partial")
+            partial.write_text(json.dumps(known, indent=1), encoding="utf-8")
+            os.replace(partial, self.path)
+        return folder

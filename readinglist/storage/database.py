@@ -63,14 +63,22 @@ class Database:
         return str(self.path)
 
     @classmethod
+    def for_server(cls, address: str) -> Database:
+        """A shared library's server, not yet asked anything (it may be out of reach)."""
+        from readinglist.storage.postgresql import create_postgres_engine
+
+        database = cls(create_postgres_engine(address))
+        database.connect_address = address  # kept in memory only: it may hold a password
+        return database
+
+    @classmethod
     def open_shared(cls, address: str) -> Database:
         """Open a shared library on a PostgreSQL server, creating or upgrading its schema
         (which needs the rights to do so; a reader gets ReadOnlyLibrary instead)."""
         from readinglist.domain.values import LibraryError
-        from readinglist.storage.postgresql import create_postgres_engine, redacted
+        from readinglist.storage.postgresql import redacted
 
-        database = cls(create_postgres_engine(address))
-        database.connect_address = address  # kept in memory only: it may hold a password
+        database = cls.for_server(address)
         try:
             with database.translated_errors():
                 if database.schema_revision() != HEAD_REVISION:

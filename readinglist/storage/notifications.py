@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 
 from readinglist.storage.change_feed import parse_notification
-from readinglist.storage.postgresql import CONNECT_TIMEOUT_S, NOTIFY_CHANNEL
+from readinglist.storage.postgresql import CONNECT_TIMEOUT_S, KEEPALIVES, NOTIFY_CHANNEL
 
 log = logging.getLogger(__name__)
 APPLICATION_NAME = "readinglist-listener"
@@ -32,7 +32,7 @@ class ChangeListener:
         address: str,
         on_change: Callable[[int | None], None],
         on_status: Callable[[bool], None] | None = None,
-        poll_s: float = 60.0,
+        poll_s: float = 15.0,
         retry_s: float = 2.0,
     ) -> None:
         self.address = address
@@ -69,6 +69,7 @@ class ChangeListener:
                     autocommit=True,
                     connect_timeout=CONNECT_TIMEOUT_S,
                     application_name=APPLICATION_NAME,
+                    **KEEPALIVES,
                 ) as connection:
                     connection.execute(f"LISTEN {NOTIFY_CHANNEL}")
                     self._status(True)

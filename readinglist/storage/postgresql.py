@@ -18,6 +18,15 @@ SCHEMES = ("postgresql://", "postgres://", "postgresql+psycopg://")
 CHANGE_LOG_LOCK = 0x7265_6164_6C69  # "readli", a fixed number no other program should use
 NOTIFY_CHANNEL = "readinglist_changes"
 CONNECT_TIMEOUT_S = 5
+# A server gone silent (a cut network, a sleeping laptop) is noticed in seconds, not after the
+# system's TCP timeout: the window then says it works offline.
+KEEPALIVES = {
+    "keepalives": 1,
+    "keepalives_idle": 5,
+    "keepalives_interval": 2,
+    "keepalives_count": 3,
+    "tcp_user_timeout": 15_000,
+}
 
 # SQLSTATE codes (PostgreSQL's appendix A) that decide what a failure means to a user.
 INSUFFICIENT_PRIVILEGE = "42501"
@@ -61,6 +70,7 @@ def create_postgres_engine(address: str) -> Engine:
             "connect_timeout": CONNECT_TIMEOUT_S,
             # Times are UTC on the wire, whatever the server's own zone is.
             "options": "-c timezone=UTC",
+            **KEEPALIVES,
         },
     )
 

@@ -101,3 +101,40 @@ def test_opening_a_shared_library_keeps_the_password_out_of_sight(qtbot, setting
     assert settings.value(RECENT_KEY) == ["postgresql://alice@labserver/papers"]
     settings.sync()
     assert b"s3cret" not in Path(settings.fileName()).read_bytes()
+
+
+def test_offline_the_window_keeps_an_edit_and_sends_it_when_the_server_is_back(
+    qtbot, open_window, postgres_address, tmp_path
+):
+    from tests.net_proxy import Proxy
+
+    bob = Library.open_shared(postgres_address, cache=tmp_path / "bob")
+    paper = bob.add_paper(draft("Attention Is All You Need", year=2017)).created
+    server, database = postgres_address.rsplit("/", 1)
+    host, port = server.rsplit("@", 1)[1].split(":")
+    proxy = Proxy((host, int(port)))
+    alice = Library.open_shared(
+        f"postgresql://postgres@127.0.0.1:{proxy.port}/{database}", cache=tmp_path / "alice"
+    )
+    try:
+        window = open_window(alice)
+        show_paper(qtbot, window, paper)
+        qtbot.wait(300)
+        proxy.unplug()
+        qtbot.waitUntil(window.shared_bar.isVisible, timeout=10_000)
+        window.controller.edit(paper, title="Attention, edited on the train")
+        qtbot.waitUntil(
+            lambda: window.detail.title.text().startswith("Attention, edited"), timeout=5000
+        )
+        assert len(alice.journal) == 1
+        proxy.plug()
+        qtbot.waitUntil(lambda: not window.shared_bar.isVisible(), timeout=15_000)
+        qtbot.waitUntil(lambda: len(alice.journal) == 0, timeout=10_000)
+        bob.pull()
+        assert bob.get(paper).title == "Attention, edited on the train"
+        settle(qtbot, window)
+        window.close()
+    finally:
+        proxy.unplug()
+        alice.close()
+        bob.close()
