@@ -18,6 +18,7 @@ from readinglist.domain.values import (
     InvalidValue,
     NameTaken,
     NoteNotFound,
+    PaperNotFound,
     ReadingStatus,
     TagNotFound,
     VersionMoved,
@@ -25,7 +26,7 @@ from readinglist.domain.values import (
 )
 from readinglist.services.merging import merge_fields
 from readinglist.storage import change_feed
-from readinglist.storage.papers import PT, A, N, P, T, chunks, enqueue, load_views, mark_changed
+from readinglist.storage.papers import PT, A, N, P, T, chunks, enqueue, mark_changed
 
 EDITABLE = (*TEXT_FIELDS, *NUMBER_FIELDS, "key", "authors", "extra")
 
@@ -115,9 +116,21 @@ def set_fields(
 
 
 def _editable_values(session: Session, paper_id: int) -> dict[str, Any]:
-    view = load_views(session, [paper_id])[0]
-    found = {name: getattr(view, name) for name in EDITABLE}
-    found["version"] = view.version
+    """The paper's editable fields and version: one row (and its authors), not a whole view,
+    because every edit of a shared library reads them again in its own transaction."""
+    columns = [P[name] for name in EDITABLE if name != "authors"]
+    row = session.execute(select(*columns, P.version).where(P.id == paper_id)).mappings().first()
+    if row is None:
+        raise PaperNotFound(f"no paper with id {paper_id}")
+    found = dict(row)
+    found["authors"] = [
+        AuthorName(r.family, r.given, r.particle, r.suffix, r.literal)
+        for r in session.execute(
+            select(A.family, A.given, A.particle, A.suffix, A.literal)
+            .where(A.paper_id == paper_id)
+            .order_by(A.position)
+        )
+    ]
     return found
 
 

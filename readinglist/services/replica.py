@@ -146,11 +146,16 @@ def _fetch(remote: Connection, local: Connection, changes: list[change_feed.Chan
     members = {paper_id for _, paper_id in fetched.list_items}
     have = {row["id"] for row in rows_by_ids(local, PAPER, "id", members)} if members else set()
     _fetch_papers(remote, fetched, members - have - fetched.asked_papers)
-    lists = wanted["list"] | {list_id for list_id, _ in fetched.list_items}
-    tags = wanted["tag"] | {row["tag_id"] for row in fetched.children[PAPER_TAG.name]}
-    imports = wanted["import"] | {
-        p["import_id"] for p in fetched.papers.values() if p["import_id"] is not None
-    }
+    # Parents a row points to are copied when the copy lacks them; one it has is up to date,
+    # since any change to it is a change of its own kind.
+    lists = wanted["list"] | _missing(local, LIST, {list_id for list_id, _ in fetched.list_items})
+    tags = wanted["tag"] | _missing(
+        local, TAG, {row["tag_id"] for row in fetched.children[PAPER_TAG.name]}
+    )
+    imports = wanted["import"] | _missing(
+        local, IMPORT_RUN,
+        {p["import_id"] for p in fetched.papers.values() if p["import_id"] is not None},
+    )  # fmt: skip
     for table, ids, asked in (
         (IMPORT_RUN, imports, wanted["import"]),
         (TAG, tags, wanted["tag"]),
@@ -159,6 +164,12 @@ def _fetch(remote: Connection, local: Connection, changes: list[change_feed.Chan
     ):
         fetched.parents[table.name] = (asked, rows_by_ids(remote, table, "id", ids))
     return fetched
+
+
+def _missing(local: Connection, table, ids: set[int]) -> set[int]:
+    if not ids:
+        return set()
+    return ids - {row["id"] for row in rows_by_ids(local, table, "id", ids)}
 
 
 def _fetch_papers(remote: Connection, fetched: _Fetched, ids: set[int]) -> None:
