@@ -109,3 +109,31 @@ def test_a_client_that_was_closed_catches_up_when_it_opens(postgres_address, tmp
 
 def _wait_until_listening() -> None:
     time.sleep(0.3)  # the listener's connection is made on its own thread
+
+
+def test_check_compares_this_computers_copy_with_the_server_and_repairs_it(alice, bob):
+    import sqlite3
+    from contextlib import closing
+
+    from click.testing import CliRunner
+
+    from readinglist.cli.main import cli
+
+    paper = alice.add_paper(draft("Attention Is All You Need", year=2017)).created
+    alice.tag(paper, add=["classic"])
+    alice.create_list("Week 1")
+    alice.add_to_list("Week 1", [paper])
+    bob.pull()
+    with closing(sqlite3.connect(bob.database.path)) as copy, copy:  # a copy gone wrong
+        copy.execute("UPDATE paper SET title = 'Garbled', version = 99 WHERE id = ?", (paper,))
+        copy.execute("DELETE FROM reading_list")
+        copy.execute("UPDATE tag SET name = 'classik'")
+    report = bob.check()
+    assert not report.healthy
+    assert (report.copy.papers, len(report.copy.lists), len(report.copy.tags)) == ([paper], 1, 1)
+    repaired = bob.check(repair=True)
+    assert repaired.healthy, repaired.to_json()
+    assert library_state(bob) == library_state(alice)
+    assert bob.search_ids("attention") == [paper]
+    shown = CliRunner().invoke(cli, ["--library", bob.address, "check"])
+    assert "this computer's copy: same as the server" in shown.output

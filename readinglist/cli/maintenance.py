@@ -77,6 +77,15 @@ def _findings(report: CheckReport, repaired: bool) -> list[str]:
         + "; ".join(" = ".join(keys) for keys in report.duplicate_keys[:10])
         + advice
     )
+    if report.copy is not None:
+        copy = report.copy
+        lines.append(
+            "this computer's copy: same as the server"
+            if copy.clean
+            else f"this computer's copy differs from the server: {len(copy.papers)} papers, "
+            f"{len(copy.lists)} lists, {len(copy.tags)} tags, {len(copy.searches)} saved "
+            "searches" + advice
+        )
     drift = report.drift
     lines.append(
         "search index: ok"

@@ -23,6 +23,7 @@ from readinglist.domain.models import Note, Paper
 from readinglist.services.backups import Backup, Backups
 from readinglist.services.editing import change_tags
 from readinglist.services.indexing import DriftReport, IndexSyncer
+from readinglist.services.replica import CopyDrift
 from readinglist.storage.database import Database
 from readinglist.storage.papers import P, mark_changed
 from readinglist.storage.sqlite import (
@@ -46,10 +47,14 @@ class CheckReport:
     repairs: list[str] = field(default_factory=list)  # what --repair did, in words
     # When the database stays damaged: the newest backup that passes an integrity check.
     good_backup: Backup | None = None
+    # A shared library: where this computer's copy differed from the server (None: a file).
+    copy: CopyDrift | None = None
 
     @property
     def healthy(self) -> bool:
-        return not (self.integrity or self.orphans or self.duplicate_keys) and self.drift.clean
+        copy_clean = self.copy is None or self.copy.clean
+        problems = self.integrity or self.orphans or self.duplicate_keys
+        return not problems and self.drift.clean and copy_clean
 
     @property
     def repaired(self) -> bool:
@@ -74,6 +79,7 @@ class CheckReport:
                 "extra": self.drift.extra,
                 "queued": self.drift.queued,
             },
+            "copy": None if self.copy is None else self.copy.to_json(),
             "repaired": self.repaired,
             "repairs": self.repairs,
             "good_backup": None if self.good_backup is None else self.good_backup.name,

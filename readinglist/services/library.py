@@ -1009,7 +1009,21 @@ class Library:
         what can be fixed, after backing up."""
         from readinglist.services import health
 
-        return health.check(self.database, self.syncer, self.backups, repair)
+        if self.replica is None:
+            return health.check(self.database, self.syncer, self.backups, repair)
+        # A shared library: this computer's copy against the server first, then the copy's
+        # own file and its index, as for a library file.
+        copy = self.replica.drift()
+        repairs = []
+        if repair and not copy.clean:
+            self.replica.repair(copy)
+            found = len(copy.papers) + len(copy.lists) + len(copy.tags) + len(copy.searches)
+            repairs.append(f"copied {found} rows again from the server")
+            copy = self.replica.drift()
+        report = health.check(self.database, self.syncer, None, repair)
+        report.copy = copy
+        report.repairs = repairs + report.repairs
+        return report
 
     def reindex(self, progress: Progress | None = None) -> int:
         return self.syncer.rebuild(progress)

@@ -65,6 +65,24 @@ class _Fetched:
     parents: dict[str, tuple[set[int], list[dict[str, Any]]]] = field(default_factory=dict)
 
 
+@dataclass
+class CopyDrift:
+    """Ids whose row in this computer's copy is not the server's."""
+
+    papers: list[int] = field(default_factory=list)
+    lists: list[int] = field(default_factory=list)
+    tags: list[int] = field(default_factory=list)
+    searches: list[int] = field(default_factory=list)
+
+    @property
+    def clean(self) -> bool:
+        return not (self.papers or self.lists or self.tags or self.searches)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"ok": self.clean, "papers": self.papers, "lists": self.lists,
+                "tags": self.tags, "searches": self.searches}  # fmt: skip
+
+
 class Replica:
     def __init__(self, server: Database, local: Database) -> None:
         self.server = server
@@ -111,6 +129,41 @@ class Replica:
                 ids = set(local.execute(select(table.c.id)).scalars())
                 ids |= set(remote.execute(select(table.c.id)).scalars())
                 wanted.extend(change_feed.Change(0, kind, i) for i in sorted(ids))
+            fetched = _fetch(remote.connection(), local.connection(), wanted)
+            applied = _apply(local.connection(), fetched)
+            enqueue(local, sorted(fetched.asked_papers))
+        return applied
+
+    def drift(self) -> CopyDrift:
+        """Where this computer's copy differs from the server (after taking every change
+        committed so far): papers, lists, tags and saved searches by id and version, or by
+        name for the tags, which have none worth comparing for the copy."""
+        self.pull()
+        found = CopyDrift()
+        with self.local.read() as local, self.server.read() as remote:
+            for table, into in ((PAPER, found.papers), (LIST, found.lists),
+                                (SEARCH, found.searches)):  # fmt: skip
+                columns = (table.c.id, table.c.version)
+                mine = dict(local.execute(select(*columns)).all())
+                theirs = dict(remote.execute(select(*columns)).all())
+                into.extend(sorted(i for i in mine.keys() | theirs.keys()
+                                   if mine.get(i) != theirs.get(i)))  # fmt: skip
+            columns = (TAG.c.id, TAG.c.name)
+            mine = dict(local.execute(select(*columns)).all())
+            theirs = dict(remote.execute(select(*columns)).all())
+            found.tags.extend(sorted(i for i in mine.keys() | theirs.keys()
+                                     if mine.get(i) != theirs.get(i)))  # fmt: skip
+        return found
+
+    def repair(self, drift: CopyDrift) -> Changes:
+        """Copy again from the server what ``drift`` found different."""
+        with self.local.write() as local, self.server.read() as remote:
+            wanted = [
+                change_feed.Change(0, kind, i)
+                for kind, ids in (("paper", drift.papers), ("list", drift.lists),
+                                  ("tag", drift.tags), ("search", drift.searches))
+                for i in ids
+            ]  # fmt: skip
             fetched = _fetch(remote.connection(), local.connection(), wanted)
             applied = _apply(local.connection(), fetched)
             enqueue(local, sorted(fetched.asked_papers))
