@@ -6,10 +6,11 @@ free local port and prints the shell lines that export its address (READINGLIST_
 and its folder; ``stop DIR`` stops it and removes the folder. The tests create their own
 databases in it.
 
-Durability is turned off (fsync, full-page writes): the cluster lives for one test run, and
-what the tests measure is our code, not the disk. Two roles beside the superuser let the tests
-check credentials: ``lab_password`` must give a password (scram-sha-256), everyone else is
-trusted on the loopback address only.
+The server offers TLS with a self-signed certificate (when openssl is there), so the tests
+see what a lab's server does. Durability is turned off (fsync, full-page writes): the cluster
+lives for one test run, and what the tests measure is our code, not the disk. Two roles
+beside the superuser let the tests check credentials: ``lab_password`` must give a password
+(scram-sha-256), everyone else is trusted on the loopback address only.
 """
 
 from __future__ import annotations
@@ -83,6 +84,12 @@ def start(folder: Path) -> str:
         f"-p {port} -k {sockets} -c listen_addresses=127.0.0.1 -c fsync=off "
         "-c full_page_writes=off -c synchronous_commit=off -c max_connections=200"
     )
+    if shutil.which("openssl"):  # the server offers TLS, as a lab's should
+        _self_signed_certificate(folder)
+        options += (
+            f" -c ssl=on -c ssl_cert_file={folder / 'server.crt'}"
+            f" -c ssl_key_file={folder / 'server.key'}"
+        )
     subprocess.run(
         _as_owner([str(binaries / "pg_ctl"), "-D", str(data), "-o", options,
                    "-l", str(folder / "server.log"), "-w", "-t", "60", "start"]),
@@ -95,6 +102,19 @@ def start(folder: Path) -> str:
         check=True,
     )  # fmt: skip
     return url
+
+
+def _self_signed_certificate(folder: Path) -> None:
+    key, certificate = folder / "server.key", folder / "server.crt"
+    subprocess.run(
+        ["openssl", "req", "-new", "-x509", "-days", "2", "-nodes", "-subj", "/CN=localhost",
+         "-keyout", str(key), "-out", str(certificate)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    key.chmod(0o600)
+    if os.geteuid() == 0:
+        for path in (key, certificate):
+            shutil.chown(path, SUPERUSER, SUPERUSER)
 
 
 def stop(folder: Path) -> None:

@@ -4,6 +4,7 @@ gives; and a password never leaves memory."""
 from __future__ import annotations
 
 import re
+import time
 import uuid
 from pathlib import Path
 
@@ -117,3 +118,23 @@ def test_a_password_comes_from_pgpassword_and_is_never_written_down(
         if path.is_file():
             data = path.read_bytes()
             assert PASSWORD.encode() not in data and b"horse%20battery" not in data, path
+
+
+def test_tls_is_used_when_the_server_offers_it(postgres_address, tmp_path):
+    with Library.open_shared(postgres_address, cache=tmp_path / "cache") as library:
+        library.listen()
+        with library.server.engine.connect() as connection:
+            own = connection.exec_driver_sql(
+                "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()"
+            ).scalar()
+        assert own is True
+        with psycopg.connect(postgres_address) as admin:
+            for _ in range(50):
+                listener = admin.execute(
+                    "SELECT s.ssl FROM pg_stat_activity a JOIN pg_stat_ssl s USING (pid) "
+                    "WHERE a.application_name = 'readinglist-listener'"
+                ).fetchall()
+                if listener:
+                    break
+                time.sleep(0.1)
+        assert listener == [(True,)]
