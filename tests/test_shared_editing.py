@@ -167,3 +167,23 @@ def test_two_people_editing_one_note_keep_both_texts(desks):
     (waiting,) = alice.conflicts(paper)
     alice.resolve(waiting.id, keep="mine")
     assert [n.body for n in fresh(bob, paper).notes] == ["Section 3 matters most."]
+
+
+def test_two_people_reordering_one_list_get_a_conflict_and_new_members_merge(desks):
+    alice, bob, paper = desks
+    second = alice.add_paper(draft("Deep Residual Learning", year=2016)).created
+    third = alice.add_paper(draft("Layer Normalization", year=2016)).created
+    alice.create_list("Week 1")
+    alice.add_to_list("Week 1", [paper, second, third])
+    bob.pull()
+    saw = alice.list_members("Week 1")
+    bob.add_to_list("Week 1", [bob.add_paper(draft("Batch Normalization")).created])
+    assert alice.reorder_list("Week 1", [third, paper, second], base=saw).conflicts == ()
+    saw = bob.list_members("Week 1")  # Bob has not seen Alice's order
+    changes = bob.reorder_list("Week 1", [second, third, paper], base=saw)
+    (conflict,) = changes.conflicts
+    assert (conflict.kind, conflict.field) == ("list", "order")
+    assert conflict.theirs[:3] == [third, paper, second]
+    (waiting,) = bob.conflicts()
+    bob.resolve(waiting.id, keep="mine")
+    assert fresh(alice, paper) and alice.list_members("Week 1")[:3] == [second, third, paper]

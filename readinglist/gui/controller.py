@@ -549,15 +549,14 @@ class LibraryController(QObject):
 
         self.perform(f"Remove {_count(wanted)} from {name}", redo, undo)
 
-    def reorder_list(self, name: str, order: Sequence[int]) -> None:
-        order, state = list(order), {}
-
-        def redo() -> Changes:
-            state.setdefault("before", self.library.list_members(name))
-            return self.library.reorder_list(name, order)
-
-        undo = lambda: self.library.reorder_list(name, state["before"])  # noqa: E731
-        self.perform(f"Reorder {name}", redo, undo)
+    def reorder_list(self, name: str, order: Sequence[int], base: Sequence[int]) -> None:
+        """Put a list in ``order``; ``base`` is the order the window showed when the drag
+        began, so an order someone else gave it meanwhile comes back as a conflict."""
+        order, base = list(order), list(base)
+        undo = lambda: self.library.reorder_list(name, base, base=order)  # noqa: E731
+        self.perform(
+            f"Reorder {name}", lambda: self.library.reorder_list(name, order, base=base), undo
+        )
 
     # --- saved searches ---------------------------------------------------------------------
     def save_search(self, name: str, query: str) -> None:

@@ -48,7 +48,12 @@ from readinglist.gui.paper_model import COLUMNS, STATUS_TITLES, PaperTableModel,
 from readinglist.gui.paper_table import PaperTable
 from readinglist.gui.places import ALL, Place
 from readinglist.gui.search_bar import SearchBar
-from readinglist.gui.shared import FeedBridge, OpenSharedDialog, SharedLibraryBar
+from readinglist.gui.shared import (
+    ConflictsDialog,
+    FeedBridge,
+    OpenSharedDialog,
+    SharedLibraryBar,
+)
 from readinglist.gui.sidebar import Sidebar
 from readinglist.gui.theme import icon, restyle, themed
 from readinglist.gui.welcome import WelcomePage
@@ -268,6 +273,7 @@ class MainWindow(QMainWindow):
         library.addAction(self.empty_trash_action)
         library.addAction(self.reindex_action)
         library.addAction(self.check_action)
+        library.addAction(self._action("Edits waiting for a &choice…", self.show_conflicts))
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self._action("Search &syntax", self.show_query_help))
         help_menu.addAction(self._action("&About readinglist", self.show_about))
@@ -416,6 +422,13 @@ class MainWindow(QMainWindow):
 
     def _server_reachable(self, online: bool) -> None:
         self.shared_bar.set_online(online)
+
+    def show_conflicts(self) -> ConflictsDialog:
+        """Every edit that met someone else's, in a window of its own (not modal)."""
+        dialog = ConflictsDialog(self, self)
+        dialog.show()
+        self.conflicts_dialog = dialog
+        return dialog
 
     def open_shared_library(self) -> None:
         OpenSharedDialog(self.settings, self).exec()
@@ -658,13 +671,17 @@ class MainWindow(QMainWindow):
             return
         if changes.conflicts:
             self.detail.show_conflicts()
-            fields = ", ".join(dict.fromkeys(c.field.removeprefix("extra.") for c in
-                                             changes.conflicts))  # fmt: skip
+            fields = ", ".join(dict.fromkeys(
+                "a list's order" if c.kind == "list" else c.field.removeprefix("extra.")
+                for c in changes.conflicts
+            ))  # fmt: skip
             self.statusBar().showMessage(
-                f"Not saved: someone else changed {fields} meanwhile. Both values are in the "
-                "paper's details; choose one there.",
+                f"Not saved: someone else changed {fields} meanwhile. Both values wait in "
+                "Library ▸ Edits waiting for a choice (and beside the paper).",
                 15_000,
             )
+            if getattr(self, "conflicts_dialog", None) is not None:
+                self.conflicts_dialog.refresh()
         self.model.refresh(list(changes.papers))
         self.detail.refresh(changes)
         self.reload()
@@ -954,7 +971,8 @@ class MainWindow(QMainWindow):
 
     def _reorder_requested(self, ids: list[int], row: int) -> None:
         if self.model.reorderable:
-            self.controller.reorder_list(self.place.value, reordered(self.model.ids(), ids, row))
+            shown = self.model.ids()
+            self.controller.reorder_list(self.place.value, reordered(shown, ids, row), shown)
 
     # --- maintenance ------------------------------------------------------------------------
     def rebuild_index(self) -> Job:

@@ -144,3 +144,43 @@ def changes_summary(changes: Changes) -> str:
     if not count:
         return "The shared library changed"
     return f"{count:,} paper{'s' if count != 1 else ''} changed in the shared library"
+
+
+class ConflictsDialog(QDialog):
+    """Every edit of this user's that waits for a choice, whatever it was an edit of (a
+    list's order has no paper to show it beside). Not modal: the window stays usable."""
+
+    def __init__(self, window, parent: QWidget | None = None) -> None:
+        from readinglist.gui.widgets.conflict_banner import ConflictBanner
+
+        super().__init__(parent)
+        self.window_ = window
+        self.setWindowTitle("Edits waiting for your choice")
+        self.setMinimumWidth(520)
+        self.banner = ConflictBanner(self, shown=self._shown)
+        self.banner.resolve.connect(self._resolve)
+        self.empty = QLabel("Nothing waits: every edit went in.", self)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.empty)
+        self.refresh()
+
+    def refresh(self) -> None:
+        waiting = self.window_.library.conflicts()
+        self.banner.show_conflicts(waiting)
+        self.empty.setVisible(not waiting)
+
+    def _shown(self, conflict, value) -> str:
+        import html
+
+        from readinglist.gui.widgets.conflict_banner import _shown
+
+        if conflict.kind != "list" or not isinstance(value, list):
+            return _shown(value)
+        views = {v.id: v.title for v in self.window_.library.views(value[:5])}
+        titles = [html.escape(views.get(i, f"paper {i}")) for i in value[:5]]
+        more = f" … and {len(value) - 5} more" if len(value) > 5 else ""
+        return " → ".join(titles) + more
+
+    def _resolve(self, conflict_id: int, keep: str) -> None:
+        self.window_.controller.resolve(conflict_id, keep, on_done=lambda _c: self.refresh())

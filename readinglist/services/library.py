@@ -180,6 +180,8 @@ class Library:
             kwargs["base"] = base
         elif name == "edit_note" and kwargs.get("base") is None and len(args) < 3:
             kwargs["base"] = self._note_body(args[0])
+        elif name == "reorder_list" and kwargs.get("base") is None and len(args) < 3:
+            kwargs["base"] = self.list_members(args[0])
         elif name in ("rate", "set_status") and kwargs.get("base") is None and len(args) < 3:
             with self.database.read() as session:
                 ids = self._ids(session, args[0])
@@ -458,6 +460,11 @@ class Library:
         return changes
 
     def _reapply(self, conflict: Conflict) -> Changes:
+        if conflict.kind == "list":
+            name = next((s.name for s in self.lists() if s.id == conflict.entity_id), None)
+            if name is None:
+                raise ListNotFound("the reading list of that conflict is gone")
+            return self.reorder_list(name, conflict.mine, base=conflict.theirs)
         if conflict.kind == "note":
             return self.edit_note(conflict.entity_id, conflict.mine, base=conflict.theirs)
         name, mine, theirs = conflict.field, conflict.mine, conflict.theirs
@@ -727,9 +734,13 @@ class Library:
         return self._write(lambda s: lists.move_in_list(s, name, self._ids(s, ref)[0], position))
 
     @kept_offline
-    def reorder_list(self, name: str, order: Sequence[Ref]) -> Changes:
-        """Give a reading list a new order in one step (a drag of several papers)."""
-        return self._write(lambda s: lists.reorder_list(s, name, self._ids(s, order)))
+    def reorder_list(
+        self, name: str, order: Sequence[Ref], base: Sequence[int] | None = None
+    ) -> Changes:
+        """Give a reading list a new order in one step (a drag of several papers). ``base``,
+        the order the user saw, keeps an order someone else gave it meanwhile from being
+        overwritten (see ``edit``)."""
+        return self._write(lambda s: lists.reorder_list(s, name, self._ids(s, order), base))
 
     # --- saved searches ------------------------------------------------------------------------
     def saved_searches(self) -> list[SavedSearchView]:

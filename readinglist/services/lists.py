@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy import bindparam, delete, func, select, update
 from sqlmodel import Session
 
-from readinglist.domain.changes import Changes
+from readinglist.domain.changes import Changes, Conflict
 from readinglist.domain.models import ListItem, ReadingList, utcnow
 from readinglist.domain.values import InvalidValue, NameTaken, clean_label
 from readinglist.domain.views import ListSummary
@@ -131,10 +131,19 @@ def move_in_list(session: Session, name: str, paper_id: int, position: int) -> C
     return Changes(lists=True)
 
 
-def reorder_list(session: Session, name: str, order: Sequence[int]) -> Changes:
-    """Put the list's papers in ``order``; members it leaves out keep their turn after it."""
+def reorder_list(
+    session: Session, name: str, order: Sequence[int], base: Sequence[int] | None = None
+) -> Changes:
+    """Put the list's papers in ``order``; members it leaves out keep their turn after it.
+    With ``base`` (the order the user saw), a list someone else reordered meanwhile keeps
+    their order, and this one comes back as a conflict; papers added or removed meanwhile
+    are no conflict (membership merges as a set)."""
     list_id = resolve_list(session, name)
     members = _members(session, list_id)
+    if base is not None:
+        conflict = _order_conflict(list_id, members, order, base)
+        if conflict is not None:
+            return Changes(conflicts=(conflict,))
     present = set(members)
     wanted = [i for i in dict.fromkeys(order) if i in present]
     chosen = set(wanted)
@@ -142,6 +151,22 @@ def reorder_list(session: Session, name: str, order: Sequence[int]) -> Changes:
     _renumber(session, list_id, members)
     _touch_list(session, list_id)
     return Changes(lists=True)
+
+
+def _order_conflict(
+    list_id: int, members: list[int], order: Sequence[int], base: Sequence[int]
+) -> Conflict | None:
+    """Three-way on the order of the papers both the user and the list still have."""
+    present = set(members)
+    saw = [i for i in base if i in present]
+    seen = set(saw)
+    now = [i for i in members if i in seen]
+    if now == saw:
+        return None  # nobody else moved what the user was moving
+    mine = [i for i in dict.fromkeys(order) if i in seen]
+    if mine == now:
+        return None  # they put it in this very order
+    return Conflict("list", list_id, "order", list(base), list(order), members)
 
 
 def _touch_list(session: Session, list_id: int) -> None:

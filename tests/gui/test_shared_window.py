@@ -138,3 +138,29 @@ def test_offline_the_window_keeps_an_edit_and_sends_it_when_the_server_is_back(
         proxy.unplug()
         alice.close()
         bob.close()
+
+
+def test_a_list_reordered_by_two_people_waits_in_the_conflicts_window(qtbot, open_window, shared):
+    alice, bob, paper = shared
+    other = bob.search_ids("residual")[0]
+    third = bob.add_paper(draft("Layer Normalization", year=2016)).created
+    bob.create_list("Week 1")
+    bob.add_to_list("Week 1", [paper, other, third])
+    window = open_window(alice)
+    alice.pull()
+    shown = alice.list_members("Week 1")
+    bob.reorder_list("Week 1", [other, paper, third], base=shown)
+    window.controller.reorder_list("Week 1", [third, paper, other], shown)  # Alice's drag
+    settle(qtbot, window)
+    assert alice.list_members("Week 1") == [other, paper, third]  # Bob's order stands
+    dialog = window.show_conflicts()
+    qtbot.addWidget(dialog)
+    assert dialog.banner.isVisible() and not dialog.empty.isVisible()
+    labels = " ".join(label.text() for label in dialog.banner.findChildren(QLabel))
+    assert "Layer Normalization → Attention Is All You Need → Deep Residual Learning" in labels
+    (waiting,) = alice.conflicts()
+    dialog.banner.findChild(QPushButton, f"use-mine-{waiting.id}").click()
+    qtbot.waitUntil(dialog.empty.isVisible, timeout=5000)
+    bob.pull()
+    assert bob.list_members("Week 1") == [third, paper, other]
+    settle(qtbot, window)

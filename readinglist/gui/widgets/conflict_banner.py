@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import html
 import json
+from collections.abc import Callable
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from readinglist.domain.changes import Conflict
 from readinglist.services.conflicts import OpenConflict
 
 WHAT = {"paper": "", "note": "a note", "list": "a reading list"}
@@ -29,8 +31,14 @@ def _shown(value: object) -> str:
 class ConflictBanner(QFrame):
     resolve = Signal(int, str)  # conflict id, "mine" or "theirs"
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        shown: Callable[[Conflict, object], str] | None = None,
+    ) -> None:
+        """``shown`` turns a value into words (a list's order into its papers' titles)."""
         super().__init__(parent)
+        self._shown = shown or (lambda _conflict, value: _shown(value))
         self.setObjectName("conflict-banner")
         self.setStyleSheet(
             "#conflict-banner { border: 1px solid #d99a00; border-radius: 6px;"
@@ -58,10 +66,12 @@ class ConflictBanner(QFrame):
         layout.setSpacing(4)
         field = conflict.field.removeprefix("extra.")
         where = f"the {html.escape(field)}" if conflict.kind == "paper" else WHAT[conflict.kind]
+        if conflict.kind == "list":
+            where = "the order of a reading list"
         text = QLabel(
             f"<b>Someone else changed {where} while you were editing it.</b><br>"
-            f"In the library now: {_shown(conflict.theirs)}<br>"
-            f"Yours, not saved: {_shown(conflict.mine)}",
+            f"In the library now: {self._shown(conflict, conflict.theirs)}<br>"
+            f"Yours, not saved: {self._shown(conflict, conflict.mine)}",
             row,
         )
         text.setWordWrap(True)
