@@ -20,6 +20,39 @@ from pathlib import Path
 FIELDS = ("title", "venue", "publisher", "pages", "year")
 
 
+def lost_edits(outcomes: list[dict], first: dict, final: dict) -> list[str]:
+    """The edits that went in but are not in the library's history: field by field, those
+    that went in must chain from the first value to the final one, each starting from the
+    value the one before it left (an edit written over unseen breaks the chain); every tag
+    added must be there. ``first`` and ``final`` map paper id -> field -> value (final also
+    "tags")."""
+    from collections import defaultdict
+
+    from readinglist.services.merging import comparable
+
+    lost = []
+    applied = defaultdict(list)
+    for o in outcomes:
+        if not o["conflicts"]:
+            applied[(o["paper"], o["field"])].append(o)
+        if o["tag"] not in final[o["paper"]]["tags"]:
+            lost.append(f"tag {o['tag']} of paper {o['paper']}")
+    for (paper, field), edits in applied.items():
+        value = first[paper][field]
+        while edits:
+            following = [
+                e for e in edits if comparable(field, e["base"]) == comparable(field, value)
+            ]
+            if len(following) != 1:
+                lost.extend(f"{field} {e['mine']!r} of paper {paper}" for e in edits)
+                break
+            value = following[0]["mine"]
+            edits.remove(following[0])
+        if comparable(field, final[paper][field]) != comparable(field, value):
+            lost.append(f"{field} of paper {paper}: ends {final[paper][field]!r}, not {value!r}")
+    return lost
+
+
 def value_for(field: str, client: int, number: int) -> object:
     if field == "year":
         return 1000 + client * 250 + number  # unique across clients, inside the valid range
