@@ -83,8 +83,15 @@ def test_a_reader_is_told_so_on_the_command_line(lab):
     assert "read-only library" in done.output
 
 
-def test_an_editor_changes_the_library(lab, tmp_path):
+def test_an_editor_changes_the_library_but_not_its_change_feed(lab, tmp_path):
+    with psycopg.connect(lab["alice"], autocommit=True) as connection:
+        for statement in ("DELETE FROM change_log", "UPDATE library_identity SET library_id = 'x'",
+                          "DROP TABLE note"):  # fmt: skip
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                connection.execute(statement)
     with Library.open_shared(lab["alice"], cache=tmp_path / "alice") as alice:
+        alice.import_text("@article{a1, title={Imported by Alice}}")
+        alice.save_search("classics", "year:<1950")
         alice.edit(lab["paper"], title="Attention")
         new = alice.add_paper(draft("Deep Residual Learning")).created
         alice.add_note(new, "residuals")

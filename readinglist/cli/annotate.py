@@ -7,6 +7,7 @@ import sys
 import click
 
 from readinglist.cli.app import LibraryContext, cli, echo_json, pass_library
+from readinglist.cli.papers import report_conflicts
 from readinglist.cli.render import plural
 
 
@@ -73,7 +74,10 @@ def tags_delete(ctx: LibraryContext, name: str):
 @pass_library
 def rate(ctx: LibraryContext, papers: tuple[str, ...], rating: int):
     """Rate papers from 0 (unrated) to 5 stars."""
-    changes = ctx.library().rate(papers, rating)
+    library = ctx.library()
+    changes = library.rate(papers, rating, base=_found(library, papers, "rating"))
+    if changes.conflicts:
+        report_conflicts(changes.conflicts)
     click.echo(f"rated {plural(len(changes.modified), 'paper')} {rating}/5")
 
 
@@ -83,8 +87,17 @@ def rate(ctx: LibraryContext, papers: tuple[str, ...], rating: int):
 @pass_library
 def status(ctx: LibraryContext, papers: tuple[str, ...], status: str):
     """Set the reading status: unread, to-read, reading, read or abandoned."""
-    changes = ctx.library().set_status(papers, status)
+    library = ctx.library()
+    changes = library.set_status(papers, status, base=_found(library, papers, "status"))
+    if changes.conflicts:
+        report_conflicts(changes.conflicts)
     click.echo(f"{plural(len(changes.modified), 'paper')} now {status}")
+
+
+def _found(library, papers: tuple[str, ...], column: str) -> dict[int, object]:
+    """Each paper's value as this command found it: the base of its change (see edit)."""
+    views = [library.get(ref) for ref in papers]
+    return {view.id: getattr(view, column) for view in views}
 
 
 @cli.command()

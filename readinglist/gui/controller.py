@@ -295,17 +295,19 @@ class LibraryController(QObject):
         ids: list[int],
         column: str,
         value: Any,
-        setter: Callable[[list[int], Any], Changes],
+        setter: Callable[..., Changes],
         hooks: dict,
     ) -> None:
-        """Give many papers one value; undo gives each its own value back."""
+        """Give many papers one value; undo gives each its own value back. Each names what
+        it expects to replace (the values the window had at the click; on undo, the value
+        just given), so a value someone else set meanwhile comes back as a conflict."""
         state: dict[str, dict[int, Any]] = {}
 
         def redo() -> Changes:
             state.setdefault("before", self.library.values(ids, column))
-            return setter(ids, value)
+            return setter(ids, value, base=state["before"])
 
-        undo = lambda: _restore_each(state["before"], setter)  # noqa: E731
+        undo = lambda: _restore_each(state["before"], value, setter)  # noqa: E731
         self.perform(text, redo, undo, **hooks)
 
     def edit(self, paper_id: int, base: dict[str, Any] | None = None, **fields: Any) -> None:
@@ -611,11 +613,11 @@ def _count(items: Sized) -> str:
     return "1 paper" if n == 1 else f"{n:,} papers"
 
 
-def _restore_each(before: dict[int, Any], setter: Callable[[list[int], Any], Changes]) -> Changes:
+def _restore_each(before: dict[int, Any], given: Any, setter: Callable[..., Changes]) -> Changes:
     by_value: dict[Any, list[int]] = {}
     for paper_id, value in before.items():
         by_value.setdefault(value, []).append(paper_id)
     changes = Changes()
     for value, ids in by_value.items():
-        changes |= setter(ids, value)
+        changes |= setter(ids, value, base=dict.fromkeys(ids, given))
     return changes

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from readinglist.domain.changes import Changes
 from readinglist.services.library import Library
-from readinglist.storage.postgresql import is_server_address, redacted
+from readinglist.storage.postgresql import is_server_address, password_of, redacted
 
 RECENT_KEY = "shared/recent"  # addresses without passwords, newest first
 
@@ -127,7 +127,11 @@ def remember_address(settings: QSettings, address: str) -> None:
 
 
 def launch_window(address: str, password: str = "") -> bool:
-    """A window of its own for the shared library (one library per window, as for files)."""
+    """A window of its own for the shared library (one library per window, as for files).
+    A password typed into the address moves to the new window's environment too: a command
+    line is readable by everyone on the computer (``ps``)."""
+    password = password or password_of(address) or ""
+    address = redacted(address)
     process = QProcess()
     environment = QProcessEnvironment.systemEnvironment()
     if password:

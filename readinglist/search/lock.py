@@ -1,4 +1,6 @@
-"""A lock file shared by every process that writes the search index.
+"""A lock file shared by every process that writes the search index (and by those that
+rewrite the other files a library keeps beside it: the journal of changes kept offline, the
+conflicts waiting for a choice).
 
 Draining the queue (read the database, write the index, clear the queue) and rebuilding must not
 interleave between processes: otherwise one can write an older version of a paper over a newer
@@ -40,12 +42,18 @@ def _thread_lock(path: Path) -> threading.Lock:
         return _threads.setdefault(str(path.resolve()), threading.Lock())
 
 
+def index_lock(path: Path, timeout: float = 60.0):
+    return file_lock(path, "the search index", timeout)
+
+
 @contextmanager
-def index_lock(path: Path, timeout: float = 60.0) -> Iterator[None]:
+def file_lock(path: Path, what: str, timeout: float = 60.0) -> Iterator[None]:
+    """Hold the lock file ``path`` against every other thread and process; ``what`` names
+    what it guards in the message of a wait that ran out."""
     deadline = time.monotonic() + timeout
     in_process = _thread_lock(path)
     if not in_process.acquire(timeout=timeout):
-        raise IndexBusy(f"the search index is being updated by this program ({path})")
+        raise IndexBusy(f"{what} is being updated by this program ({path})")
     try:
         with open(path, "a+b") as handle:
             while True:
@@ -59,7 +67,7 @@ def index_lock(path: Path, timeout: float = 60.0) -> Iterator[None]:
                 except OSError:
                     if time.monotonic() > deadline:
                         raise IndexBusy(
-                            f"the search index is being updated by another program ({path})"
+                            f"{what} is being updated by another program ({path})"
                         ) from None
                     time.sleep(0.05)
             try:
@@ -78,4 +86,4 @@ def lock_path(index_folder: Path) -> Path:
     return index_folder.with_name(index_folder.name + ".lock")
 
 
-__all__ = ["IndexBusy", "index_lock", "lock_path"]
+__all__ = ["IndexBusy", "file_lock", "index_lock", "lock_path"]

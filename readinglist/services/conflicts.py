@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from readinglist.domain.changes import Conflict
+from readinglist.search.lock import file_lock
 
 FILE = "conflicts.json"
 
@@ -47,7 +48,14 @@ class ConflictStore:
             for item in data
         ]  # fmt: skip
 
+    def _locked(self):
+        return file_lock(self.path.with_name(self.path.name + ".lock"), "the conflicts")
+
     def add(self, conflicts: tuple[Conflict, ...]) -> list[OpenConflict]:
+        with self._locked():
+            return self._add(conflicts)
+
+    def _add(self, conflicts: tuple[Conflict, ...]) -> list[OpenConflict]:
         known = self.all()
         number = max((c.id for c in known), default=0)
         now = datetime.now(UTC)
@@ -65,11 +73,12 @@ class ConflictStore:
         return added
 
     def remove(self, conflict_id: int) -> OpenConflict | None:
-        known = self.all()
-        found = next((c for c in known if c.id == conflict_id), None)
-        if found is not None:
-            self._write([c for c in known if c.id != conflict_id])
-        return found
+        with self._locked():
+            known = self.all()
+            found = next((c for c in known if c.id == conflict_id), None)
+            if found is not None:
+                self._write([c for c in known if c.id != conflict_id])
+            return found
 
     def _write(self, conflicts: list[OpenConflict]) -> None:
         data = [

@@ -130,6 +130,25 @@ def _fill(target: dict[str, Any], row: dict[str, Any]) -> dict[str, Any]:
     return filled
 
 
+def _fill_where_empty(session: Session, paper_id: int, filled: dict[str, Any]) -> dict[str, Any]:
+    """Write each filled field only where the stored paper still has it empty: someone else
+    (another computer of a shared library) may have filled it since it was read, and theirs
+    stays. What went in is returned (what undoing the import may take back)."""
+    went_in: dict[str, Any] = {}
+    for name, value in filled.items():
+        if name == "title_norm":
+            continue
+        column = P[name]
+        empty = column.is_(None) if name in NUMBER_FIELDS else column == ""
+        values = {name: value}
+        if name == "title":
+            values["title_norm"] = filled["title_norm"]
+        done = session.execute(update(Paper).where(P.id == paper_id, empty).values(**values))
+        if done.rowcount:
+            went_in.update(values)
+    return went_in
+
+
 def _with_alias(extra: dict[str, Any], key: str, alias: str) -> dict[str, Any] | None:
     """BibLaTeX's 'ids' field lists other keys of the same paper: a merged duplicate's own key
     goes there, so that documents citing it still find the paper on export."""
@@ -147,13 +166,21 @@ def _merge_stored(
     """Fill the stored paper's empty fields and add its new tags and alias key; returns what
     changed, so that undoing the import can take exactly that back."""
     current = session.execute(select(Paper.__table__).where(P.id == paper_id)).mappings().one()
-    filled = _fill(current, row)
-    values = dict(filled)
-    extra = _with_alias(current["extra"], current["key"], alias)
-    if extra is not None:
-        values["extra"] = extra
-    if values:
-        session.execute(update(Paper).where(P.id == paper_id).values(**values))
+    filled = _fill_where_empty(session, paper_id, _fill(current, row))
+    extra = None
+    for _attempt in range(5):  # the alias goes in unless the paper moves on five times
+        extra = _with_alias(current["extra"], current["key"], alias)
+        if extra is None:
+            break
+        done = session.execute(
+            update(Paper)
+            .where(P.id == paper_id, P.version == current["version"])
+            .values(extra=extra)
+        )
+        if done.rowcount:
+            break
+        current = session.execute(select(Paper.__table__).where(P.id == paper_id)).mappings().one()
+        extra = None
     present = {t.casefold() for t in paper_tags(session, paper_id)}
     new_tags = [t for t in dict.fromkeys(tags) if t.casefold() not in present]
     if new_tags:

@@ -103,27 +103,34 @@ def _revert_merges(session: Session, merges: list[dict]) -> list[int]:
         row = session.execute(select(Paper.__table__).where(P.id == paper_id)).mappings().first()
         if row is None:
             continue
-        values = {
-            name: None if name in NUMBER_FIELDS else ""
-            for name, value in merge.get("fields", {}).items()
-            if row[name] == value
-        }
-        if "title" in values:
-            values["title_norm"] = ""
+        emptied = False
+        for name, value in merge.get("fields", {}).items():
+            # only where it still holds what the import put there: a later edit stays
+            values = {name: None if name in NUMBER_FIELDS else ""}
+            if name == "title":
+                values["title_norm"] = ""
+            done = session.execute(
+                update(Paper).where(P.id == paper_id, P[name] == value).values(**values)
+            )
+            emptied = emptied or bool(done.rowcount)
         alias = merge.get("alias")
         if alias:
             aliases = [a.strip() for a in str(row["extra"].get("ids", "")).split(",")]
             kept = [a for a in aliases if a and a != alias]
             extra = {k: v for k, v in row["extra"].items() if k != "ids"}
-            values["extra"] = {**extra, "ids": ", ".join(kept)} if kept else extra
-        if values:
-            session.execute(update(Paper).where(P.id == paper_id).values(**values))
+            extra = {**extra, "ids": ", ".join(kept)} if kept else extra
+            done = session.execute(
+                update(Paper)
+                .where(P.id == paper_id, P.version == row["version"])
+                .values(extra=extra)
+            )
+            emptied = emptied or bool(done.rowcount)
         tags = merge.get("tags", [])
         present = {t.casefold() for t in paper_tags(session, paper_id)}
         tags = [t for t in tags if t.casefold() in present]
         if tags:
             change_tags(session, [paper_id], [], tags)
-        if values or tags:
+        if emptied or tags:
             touched.append(paper_id)
     mark_changed(session, touched)
     return touched

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from readinglist.domain.values import AuthorName, ReadingStatus
+from readinglist.search.lock import file_lock
 
 FILE = "journal.jsonl"
 REFUSED = "journal-refused.jsonl"
@@ -32,6 +33,7 @@ class Entry:
     kwargs: dict[str, Any]
     at: str
     touched: list[int]  # papers the change touched in this computer's copy
+    made: int | None = None  # the note an add_note made in the copy (an id of the copy's)
 
 
 def encode(value: Any) -> Any:
@@ -77,14 +79,24 @@ class Journal:
                 data = json.loads(line)
                 found.append(
                     Entry(data["id"], data["method"], decode(data["args"]),
-                          decode(data["kwargs"]), data["at"], data.get("touched", []))
+                          decode(data["kwargs"]), data["at"], data.get("touched", []),
+                          data.get("made"))
                 )  # fmt: skip
         return found
 
     def __len__(self) -> int:
         return len(self.entries())
 
+    def _locked(self):
+        return file_lock(self.path.with_name(self.path.name + ".lock"), "the journal")
+
     def append(
+        self, method: str, args: tuple[Any, ...], kwargs: dict[str, Any], touched: list[int]
+    ) -> Entry:
+        with self._locked():
+            return self._append(method, args, kwargs, touched)
+
+    def _append(
         self, method: str, args: tuple[Any, ...], kwargs: dict[str, Any], touched: list[int]
     ) -> Entry:
         number = max((e.id for e in self.entries()), default=0) + 1
@@ -95,16 +107,30 @@ class Journal:
             os.fsync(file.fileno())
         return entry
 
+    def made_note(self, note_id: int) -> Entry | None:
+        """The journalled add_note that made note ``note_id`` in the copy, if one did."""
+        return next(
+            (e for e in self.entries() if e.method == "add_note" and e.made == note_id), None
+        )
+
+    def update(self, entry: Entry, **changed: Any) -> None:
+        from dataclasses import replace
+
+        with self._locked():
+            entries = self.entries()
+            self._rewrite([replace(e, **changed) if e.id == entry.id else e for e in entries])
+
     def remove(self, entry: Entry) -> None:
-        self._rewrite([e for e in self.entries() if e.id != entry.id])
+        with self._locked():
+            self._rewrite([e for e in self.entries() if e.id != entry.id])
 
     def refuse(self, entry: Entry, reason: str) -> None:
-        with open(self.refused_path, "a", encoding="utf-8") as file:
+        with self._locked(), open(self.refused_path, "a", encoding="utf-8") as file:
             file.write(json.dumps({**self._json(entry), "refused": reason}, ensure_ascii=False))
             file.write("\n")
             file.flush()
             os.fsync(file.fileno())
-        self.remove(entry)
+            self._rewrite([e for e in self.entries() if e.id != entry.id])
 
     def _json(self, entry: Entry) -> dict[str, Any]:
         return {
@@ -114,6 +140,7 @@ class Journal:
             "kwargs": encode(entry.kwargs),
             "at": entry.at,
             "touched": entry.touched,
+            "made": entry.made,
         }
 
     def _rewrite(self, entries: list[Entry]) -> None:

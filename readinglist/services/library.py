@@ -13,17 +13,20 @@ import functools
 import logging
 import shutil
 import sqlite3
+import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from sqlalchemy import delete
 from sqlmodel import Session
 
 from readinglist.domain.changes import Changes, Conflict
 from readinglist.domain.drafts import PaperDraft, ParseResult, Problem
 from readinglist.domain.filters import PaperFilter, Sort
+from readinglist.domain.models import Note
 from readinglist.domain.values import (
     AuthorName,
     DamagedLibrary,
@@ -51,6 +54,7 @@ from readinglist.storage.database import Database
 from readinglist.storage.papers import (
     column_values,
     count,
+    enqueue,
     load_views,
     query_ids,
     resolve_paper,
@@ -64,6 +68,9 @@ Ref = int | str
 Progress = Callable[[int, int], None]
 # Moving this many papers to the Trash at once is a bulk operation: backed up first.
 MASS_DELETE = 50
+# A journal entry with nothing left to send (a note made and deleted offline) whose papers
+# are still read back from the server.
+TOUCHED_ONLY = "touched-only"
 
 if TYPE_CHECKING:
     from readinglist.lookup.http import Endpoints
@@ -93,20 +100,19 @@ def kept_offline(method: Callable[..., Changes]) -> Callable[..., Changes]:
 
     @functools.wraps(method)
     def wrapper(self: Library, *args: Any, **kwargs: Any) -> Changes:
-        if self.server is None or self._replaying:
+        if self.server is None:
             return method(self, *args, **kwargs)
-        if self.online:
-            try:
+        # One change at a time, whichever thread asks (the window's writer, the listener
+        # sending what was kept): the copy-or-server choice below is this call's alone.
+        with self._changing:
+            if self._replaying:
                 return method(self, *args, **kwargs)
-            except LibraryUnreachable:
-                self.online = False
-        kwargs = self._seen_before(name, args, kwargs)
-        self.journal.append(name, args, kwargs, self._touched(name, args))
-        self._local = True
-        try:
-            return method(self, *args, **kwargs)
-        finally:
-            self._local = False
+            if self.online:
+                try:
+                    return method(self, *args, **kwargs)
+                except LibraryUnreachable:  # raised before the server took it
+                    self.online = False
+            return self._keep_offline(name, method, args, kwargs)
 
     return wrapper
 
@@ -145,6 +151,7 @@ class Library:
         self.last_sent = SentReport()
         self._local = False  # this change goes to this computer's copy (offline)
         self._replaying = False
+        self._changing = threading.RLock()
         # A shared library is backed up on its server; `clone` makes a local copy of it.
         self.backups = None if server is not None else Backups(folder)
 
@@ -162,6 +169,34 @@ class Library:
         """Where changes are written: the library file, or the shared library's server (or,
         offline, this computer's copy of it, the change journalled meanwhile)."""
         return self.server if self.server is not None and not self._local else self.database
+
+    def _keep_offline(
+        self, name: str, method: Callable[..., Changes], args: tuple, kwargs: dict[str, Any]
+    ) -> Changes:
+        """Journal the change, then make it in this computer's copy. A note made offline has
+        an id of the copy's, which the server will give to another note: a later change to
+        it is folded into the journalled note instead of naming that id."""
+        if name in ("edit_note", "delete_note"):
+            made = self.journal.made_note(args[0])
+            if made is not None:
+                if name == "edit_note":
+                    self.journal.update(made, args=[made.args[0], args[1]])
+                else:  # nothing to send; its paper is still read back from the server
+                    self.journal.update(made, method=TOUCHED_ONLY, args=[], kwargs={})
+                return self._locally(method, args, kwargs)
+        kwargs = self._seen_before(name, args, kwargs)
+        entry = self.journal.append(name, args, kwargs, self._touched(name, args))
+        changes = self._locally(method, args, kwargs)
+        if name == "add_note" and changes.created is not None:
+            self.journal.update(entry, made=changes.created)
+        return changes
+
+    def _locally(self, method: Callable[..., Changes], args: tuple, kwargs: dict) -> Changes:
+        self._local = True
+        try:
+            return method(self, *args, **kwargs)
+        finally:
+            self._local = False
 
     def _seen_before(self, name: str, args: tuple, kwargs: dict[str, Any]) -> dict[str, Any]:
         """A change kept offline names what this computer showed before it, so that sending
@@ -287,7 +322,17 @@ class Library:
         library = cls(folder, database, _open_index(folder / INDEX_FOLDER), server)
         if catch_up:
             library.fill()
-            library.pull()
+            try:
+                library.pull()
+            except LibraryError:
+                raise
+            except Exception as error:  # the copy stays readable; check --repair mends it
+                log.warning(
+                    "this computer's copy of %s could not take the latest changes (%s); "
+                    "'readinglist check --repair' copies them again",
+                    library.address,
+                    error,
+                )
         return library
 
     def listen(
@@ -333,7 +378,10 @@ class Library:
         if self.replica is None:
             return Changes()
         try:
-            changes = self._send_kept() if len(self.journal) else Changes()
+            changes = Changes()
+            if len(self.journal):
+                with self._changing:
+                    changes = self._send_kept()
             changes |= self.replica.pull()
         except LibraryUnreachable:
             self.online = False
@@ -348,10 +396,19 @@ class Library:
         they touched back from the server (this computer's copy showed guesses)."""
         report = SentReport()
         total = Changes()
-        touched: set[int] = set()
+        entries = self.journal.entries()
+        touched: set[int] = {paper for entry in entries for paper in entry.touched}
+        made = [entry.made for entry in entries if entry.made is not None]
+        if made:  # their ids are the copy's own; they come back with the server's
+            with self.database.write() as session:
+                session.execute(delete(Note).where(Note.id.in_(made)))
+                enqueue(session, sorted(touched))
         self._replaying = True
         try:
-            for entry in self.journal.entries():
+            for entry in entries:
+                if entry.method == TOUCHED_ONLY:
+                    self.journal.remove(entry)
+                    continue
                 try:
                     changes = getattr(self, entry.method)(*entry.args, **entry.kwargs)
                 except LibraryUnreachable:
@@ -364,7 +421,6 @@ class Library:
                     report.sent += 1
                     report.conflicts.extend(changes.conflicts)
                     total |= changes
-                touched.update(entry.touched)
         finally:
             self._replaying = False
             self.last_sent = report
@@ -434,7 +490,10 @@ class Library:
         changes = self._store.attempt(operation)
         if changes.conflicts:
             self.conflict_store.add(changes.conflicts)
-        self._after_write()
+        try:
+            self._after_write()
+        except LibraryUnreachable:  # the server has the change; the copy takes it later
+            self.online = False
         return changes
 
     # --- conflicts ---------------------------------------------------------------------------
@@ -477,8 +536,8 @@ class Library:
         return self.edit(conflict.entity_id, base={name: theirs}, **{name: mine})
 
     def _after_write(self, progress: Progress | None = None) -> None:
-        if self.replica is not None and not self._local:  # read your own writes at once
-            self.replica.pull()
+        if self.replica is not None and not self._local and not self._replaying:
+            self.replica.pull()  # read your own writes at once
         if self.index_after_write:
             self.syncer.try_drain(progress)
 

@@ -18,13 +18,14 @@ notification or a dropped connection safe.
 from __future__ import annotations
 
 import json
+import logging
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select
+from sqlalchemy import Connection, bindparam, func, insert, select, update
 
 from readinglist.domain.changes import Changes
 from readinglist.domain.models import ChangeLog
@@ -45,9 +46,10 @@ from readinglist.storage.copying import (
     upsert,
 )
 from readinglist.storage.database import Database
-from readinglist.storage.papers import enqueue
+from readinglist.storage.papers import chunks, enqueue
 from readinglist.storage.postgresql import redacted
 
+log = logging.getLogger(__name__)
 PULL_BATCH = 5000  # changes applied per local transaction
 COPY_MARK = "copy"  # the change-log row that says where a full copy was taken
 LOG = ChangeLog.__table__
@@ -138,7 +140,10 @@ class Replica:
         """Where this computer's copy differs from the server (after taking every change
         committed so far): papers, lists, tags and saved searches by id and version, or by
         name for the tags, which have none worth comparing for the copy."""
-        self.pull()
+        try:
+            self.pull()
+        except Exception as error:  # what the pull could not take is what drift finds
+            log.warning("pulling before the comparison failed (%s)", error)
         found = CopyDrift()
         with self.local.read() as local, self.server.read() as remote:
             for table, into in ((PAPER, found.papers), (LIST, found.lists),
@@ -215,8 +220,58 @@ def _fetch(remote: Connection, local: Connection, changes: list[change_feed.Chan
         (LIST, lists, wanted["list"]),
         (SEARCH, wanted["search"], wanted["search"]),
     ):
-        fetched.parents[table.name] = (asked, rows_by_ids(remote, table, "id", ids))
+        fetched.parents[table.name] = (set(asked), rows_by_ids(remote, table, "id", ids))
+    _fetch_name_holders(remote, local, fetched)
     return fetched
+
+
+# Names that are unique in a library: a row arriving with one may find it held in the copy by
+# another row, one that was renamed or deleted on the server in a change not pulled yet (a tag
+# deleted and made again, two lists that swapped names). That row is read again too.
+UNIQUE_NAMES = {TAG.name: "name_key", LIST.name: "name_key", SEARCH.name: "name_key"}
+
+
+def _fetch_name_holders(remote: Connection, local: Connection, fetched: _Fetched) -> None:
+    tables = {t.name: t for t in (TAG, LIST, SEARCH)}
+    for _round in range(20):  # each round can only bring rows the copy holds: it ends
+        more = False
+        for name, column in UNIQUE_NAMES.items():
+            asked, rows = fetched.parents[name]
+            holders = _holders(local, tables[name], column, rows)
+            if holders - asked:
+                more = True
+                asked |= holders
+                have = {row["id"] for row in rows}
+                rows.extend(rows_by_ids(remote, tables[name], "id", holders - have))
+        holders = _holders(local, PAPER, "key", list(fetched.papers.values()))
+        if holders - fetched.asked_papers:
+            more = True
+            _fetch_papers(remote, fetched, holders - fetched.asked_papers)
+        if not more:
+            return
+
+
+def _holders(local: Connection, table, column: str, rows: list[dict[str, Any]]) -> set[int]:
+    """Ids of the copy's rows holding a unique name one of ``rows`` brings, other than its own."""
+    names = {row[column]: row["id"] for row in rows}
+    found: set[int] = set()
+    for part in chunks(list(names)):
+        for row_id, name in local.execute(
+            select(table.c.id, table.c[column]).where(table.c[column].in_(part))
+        ):
+            if names[name] != row_id:
+                found.add(row_id)
+    return found
+
+
+def _free_names(local: Connection, table, column: str, ids: set[int]) -> None:
+    """Give rows about to be rewritten a placeholder name first, so two that trade names
+    never hold the same one for a moment (SQLite checks uniqueness row by row)."""
+    if ids:
+        local.execute(
+            update(table).where(table.c.id == bindparam("_id")).values({column: bindparam("_n")}),
+            [{"_id": i, "_n": f"\u2400moving-{i}"} for i in sorted(ids)],
+        )
 
 
 def _missing(local: Connection, table, ids: set[int]) -> set[int]:
@@ -241,14 +296,19 @@ def _apply(local: Connection, fetched: _Fetched) -> Changes:
     tables = {t.name: t for t in (IMPORT_RUN, TAG, LIST, SEARCH)}
     for name in (IMPORT_RUN.name, TAG.name, LIST.name, SEARCH.name):
         asked, rows = fetched.parents[name]
-        upsert(local, tables[name], rows)
         delete_where_in(local, tables[name], "id", asked - {row["id"] for row in rows})
+        if name in UNIQUE_NAMES:
+            _free_names(local, tables[name], UNIQUE_NAMES[name], {row["id"] for row in rows})
+        upsert(local, tables[name], rows)
     gone = fetched.asked_papers - set(fetched.papers)
     delete_where_in(local, PAPER, "id", gone)  # its authors, tags, notes, places go with it
+    _free_names(local, PAPER, "key", set(fetched.papers))
     upsert(local, PAPER, list(fetched.papers.values()))
     for table in (AUTHOR, PAPER_TAG, NOTE, LIST_ITEM):
         delete_where_in(local, table, "paper_id", fetched.papers)
     delete_where_in(local, LIST_ITEM, "list_id", fetched.asked_lists)
+    for table in (AUTHOR, NOTE):  # a row with the same id elsewhere in the copy is stale
+        delete_where_in(local, table, "id", [row["id"] for row in fetched.children[table.name]])
     for table in (AUTHOR, PAPER_TAG, NOTE):
         if fetched.children[table.name]:
             local.execute(insert(table), fetched.children[table.name])

@@ -15,7 +15,18 @@ from sqlalchemy import select
 
 from readinglist.domain.models import Paper
 from readinglist.domain.values import LibraryError
-from readinglist.storage.copying import SERIAL_IDS, CopyCancelled, copy_library, count_rows
+from readinglist.storage import change_feed
+from readinglist.storage.copying import (
+    IMPORT_RUN,
+    LIST,
+    PAPER,
+    SEARCH,
+    SERIAL_IDS,
+    TAG,
+    CopyCancelled,
+    copy_library,
+    count_rows,
+)
 from readinglist.storage.database import Database
 from readinglist.storage.postgresql import is_server_address, redacted, reset_sequences
 
@@ -40,6 +51,7 @@ def share(
                 )
             copied = _copy(origin, target, progress, cancelled)
             reset_sequences(target.connection(), SERIAL_IDS)
+            _announce(target)
         return copied
     finally:
         server.close()
@@ -67,6 +79,14 @@ def clone(
             local.close()
     finally:
         server.close()
+
+
+def _announce(target) -> None:
+    """Every row copied in is a change in the feed: a client that opened the empty database
+    before the copy takes it all with its next pull."""
+    for kind, table in (("import", IMPORT_RUN), ("tag", TAG), ("list", LIST),
+                        ("search", SEARCH), ("paper", PAPER)):  # fmt: skip
+        change_feed.record(target, kind, target.execute(select(table.c.id)).scalars())
 
 
 def _copy(origin, target, progress, cancelled) -> int:

@@ -13,6 +13,8 @@ from sqlalchemy import Engine, create_engine
 from sqlalchemy.engine import URL, make_url
 
 SCHEMES = ("postgresql://", "postgres://", "postgresql+psycopg://")
+# libpq parameters that are secrets: never shown, never written down.
+SECRET_PARAMETERS = {"password", "sslpassword"}
 # Every change-log insert takes this transaction lock first, so sequence numbers are handed
 # out in commit order: a client that has seen number N has seen every change before it.
 CHANGE_LOG_LOCK = 0x7265_6164_6C69  # "readli", a fixed number no other program should use
@@ -51,10 +53,20 @@ def redacted(address: str | URL) -> str:
         if isinstance(address, URL)
         else make_url(address.replace("postgres://", "postgresql://", 1))
     )
+    query = {k: v for k, v in url.query.items() if k not in SECRET_PARAMETERS}
     shown = URL.create(
-        "postgresql", url.username, None, url.host, url.port, url.database, url.query
+        "postgresql", url.username, None, url.host, url.port, url.database, query
     )  # (URL.set leaves a password it is given None for)
     return shown.render_as_string(hide_password=False)
+
+
+def password_of(address: str) -> str | None:
+    """The password an address carries (in its user part or as ?password=), if any."""
+    url = make_url(address.replace("postgres://", "postgresql://", 1))
+    if url.password:
+        return str(url.password)
+    value = url.query.get("password")
+    return value if isinstance(value, str) else None
 
 
 def create_postgres_engine(address: str) -> Engine:
