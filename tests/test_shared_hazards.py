@@ -10,7 +10,7 @@ import threading
 import pytest
 
 from readinglist.domain.values import LibraryUnreachable
-from readinglist.services import importing
+from readinglist.services import importing, lists
 from readinglist.services.journal import Journal
 from readinglist.services.library import Library
 from readinglist.services.sharing import share
@@ -179,3 +179,154 @@ def test_two_programs_journalling_at_once_keep_every_change(tmp_path):
     assert len(journals[0].entries()) == 199
     lines = (tmp_path / "journal.jsonl").read_text(encoding="utf-8").splitlines()
     assert all(json.loads(line)["method"] == "tag" for line in lines)
+
+
+def test_two_reorders_at_once_never_lose_one_silently(lab, monkeypatch):
+    """Alice has read the list's order when Bob commits his: her write finds a newer
+    version, runs again, and meets Bob's order as a conflict."""
+    alice, bob, _proxy, papers = lab
+    bob.create_list("L")
+    bob.add_to_list("L", papers)
+    alice.pull()
+    seen = list(papers)
+    alice_read, bob_done = threading.Event(), threading.Event()
+    conflict_of = lists._order_conflict
+
+    def alice_waits_after_reading(list_id, members, order, base):
+        found = conflict_of(list_id, members, order, base)
+        if threading.current_thread().name == "alice" and not alice_read.is_set():
+            alice_read.set()
+            bob_done.wait(10)
+        return found
+
+    monkeypatch.setattr(lists, "_order_conflict", alice_waits_after_reading)
+    result = {}
+    thread = threading.Thread(
+        target=lambda: result.setdefault("alice", alice.reorder_list("L", seen[::-1], base=seen)),
+        name="alice",
+    )
+    thread.start()
+    alice_read.wait(10)
+    bobs = [seen[1], seen[0], *seen[2:]]
+    assert bob.reorder_list("L", bobs, base=seen).conflicts == ()
+    bob_done.set()
+    thread.join(10)
+    (conflict,) = result["alice"].conflicts
+    assert (conflict.field, conflict.theirs, conflict.mine) == ("order", bobs, seen[::-1])
+    bob.pull()
+    assert bob.list_members("L") == bobs
+
+
+def test_changes_made_after_reopening_online_follow_those_kept_offline(lab, tmp_path):
+    alice, bob, proxy, papers = lab
+    address = alice.server.connect_address
+    proxy.unplug()
+    alice.trash(papers[0])  # offline
+    alice.close()
+    proxy.plug()
+    alice = Library.open_shared(address, cache=tmp_path / "alice", catch_up=False)  # a window
+    alice.restore(papers[0])  # before the first pull: the kept trash must go first
+    bob.pull()
+    assert not bob.get(papers[0]).in_trash
+    assert len(alice.journal) == 0
+    alice.close()
+
+
+def test_a_copy_follows_a_server_restored_from_a_dump(postgres_address, tmp_path):
+    import os
+    import subprocess
+
+    from sqlalchemy.engine import make_url
+
+    url = make_url(postgres_address)
+    env = {**os.environ, "PGHOST": url.host, "PGPORT": str(url.port), "PGUSER": url.username}
+    bob = Library.open_shared(postgres_address, cache=tmp_path / "bob")
+    papers = [bob.add_paper(draft(f"Paper {i}", year=2000 + i)).created for i in range(3)]
+    alice = Library.open_shared(postgres_address, cache=tmp_path / "alice")
+    dump = tmp_path / "library.dump"
+    subprocess.run(["pg_dump", "-Fc", "-f", str(dump), url.database], env=env, check=True)
+    bob.edit(papers[0], title="Edited after the backup")
+    alice.pull()  # Alice's copy is now ahead of what the dump holds
+    bob.close()
+    alice.close()
+    subprocess.run(["dropdb", "--force", url.database], env=env, check=True)
+    subprocess.run(["createdb", url.database], env=env, check=True)
+    subprocess.run(["pg_restore", "-d", url.database, str(dump)], env=env, check=True)
+    with Library.open_shared(postgres_address, cache=tmp_path / "bob") as bob:
+        bob.edit(papers[1], title="Edited after the restore")  # takes a number Alice has seen
+        bob.rate(papers[2], 5)
+        with Library.open_shared(postgres_address, cache=tmp_path / "alice") as alice:
+            assert library_state(alice) == library_state(bob)
+            assert alice.get(papers[0]).title == "Paper 0"  # as the restored server has it
+
+
+def test_an_address_spelled_for_sqlalchemy_still_hears_the_change_feed(postgres_address, tmp_path):
+    address = postgres_address.replace("postgresql://", "postgresql+psycopg://")
+    with (
+        Library.open_shared(address, cache=tmp_path / "alice") as alice,
+        Library.open_shared(postgres_address, cache=tmp_path / "bob") as bob,
+    ):
+        paper = bob.add_paper(draft("Attention Is All You Need")).created
+        statuses: list[bool] = []
+        heard = threading.Event()
+        alice.listen(lambda changes: heard.set(), statuses.append)
+        assert heard.wait(10) and statuses[:1] == [True]
+        assert alice.get(paper).title == "Attention Is All You Need"
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_a_copy_taking_changes_a_few_at_a_time_ends_equal_to_the_server(lab, monkeypatch, seed):
+    """Random work by Bob (papers, keys traded, tags made, renamed, merged and deleted, lists
+    renamed, reordered and deleted, notes, trash), and Alice taking it one to three changes
+    per pull: every batch boundary falls somewhere, and her copy must end as the server."""
+    import random
+
+    from readinglist.domain.values import LibraryError
+    from readinglist.services import replica
+
+    alice, bob, _proxy, papers = lab
+    randomness = random.Random(seed)
+    monkeypatch.setattr(replica, "PULL_BATCH", randomness.choice([1, 2, 3]))
+    names = ["a", "b", "c"]
+    for step in range(80):
+        paper = randomness.choice(papers)
+        work = randomness.randrange(12)
+        try:
+            if work == 0:
+                papers.append(bob.add_paper(draft(f"New paper {step}")).created)
+            elif work == 1:
+                one, two = randomness.sample(papers, 2)
+                first, second = bob.get(one).key, bob.get(two).key
+                bob.edit(one, key=f"swap{step}")
+                bob.edit(two, key=first)
+                bob.edit(one, key=second)
+            elif work == 2:
+                bob.tag(paper, add=[randomness.choice(names)])
+            elif work == 3:
+                bob.delete_tag(randomness.choice(names))
+            elif work == 4:
+                bob.rename_tag(randomness.choice(names), randomness.choice(names).upper())
+            elif work == 5:
+                bob.merge_tags([randomness.choice(names)], randomness.choice(names))
+            elif work == 6:
+                bob.create_list(randomness.choice(names))
+                bob.add_to_list(randomness.choice(names), [paper])
+            elif work == 7:
+                bob.rename_list(randomness.choice(names), randomness.choice(names) + "x")
+            elif work == 8:
+                name = randomness.choice([s.name for s in bob.lists()] or ["none"])
+                order = bob.list_members(name)
+                bob.reorder_list(name, randomness.sample(order, len(order)))
+            elif work == 9:
+                bob.delete_list(randomness.choice([s.name for s in bob.lists()] or ["none"]))
+            elif work == 10:
+                bob.add_note(paper, f"note {step}")
+            else:
+                bob.trash(paper) if randomness.random() < 0.7 else bob.restore(paper)
+        except LibraryError:
+            pass  # a name already taken or gone: what a person gets told, not a failure
+        if randomness.random() < 0.3:
+            alice.pull()
+    alice.pull()
+    assert library_state(alice) == library_state(bob)
+    assert alice.check().healthy

@@ -301,10 +301,11 @@ class LibraryController(QObject):
         """Give many papers one value; undo gives each its own value back. Each names what
         it expects to replace (the values the window had at the click; on undo, the value
         just given), so a value someone else set meanwhile comes back as a conflict."""
-        state: dict[str, dict[int, Any]] = {}
+        # read at the click, on the window's thread: what the user was looking at, not what
+        # the copy holds when the write's turn comes (another person's change may be in by then)
+        state = {"before": self.library.values(ids, column)}
 
         def redo() -> Changes:
-            state.setdefault("before", self.library.values(ids, column))
             return setter(ids, value, base=state["before"])
 
         undo = lambda: _restore_each(state["before"], value, setter)  # noqa: E731

@@ -33,6 +33,8 @@ from readinglist.domain.values import (
     LibraryError,
     LibraryUnreachable,
     ListNotFound,
+    NoteNotFound,
+    PaperNotFound,
     ReadingStatus,
 )
 from readinglist.domain.views import ListSummary, PaperView, TagCount
@@ -107,7 +109,9 @@ def kept_offline(method: Callable[..., Changes]) -> Callable[..., Changes]:
         with self._changing:
             if self._replaying:
                 return method(self, *args, **kwargs)
-            if self.online:
+            if self.online and len(self.journal):
+                self.pull()  # what was kept goes first: changes reach the server in order
+            if self.online and not len(self.journal):
                 try:
                     return method(self, *args, **kwargs)
                 except LibraryUnreachable:  # raised before the server took it
@@ -398,17 +402,18 @@ class Library:
         total = Changes()
         entries = self.journal.entries()
         touched: set[int] = {paper for entry in entries for paper in entry.touched}
-        made = [entry.made for entry in entries if entry.made is not None]
-        if made:  # their ids are the copy's own; they come back with the server's
-            with self.database.write() as session:
-                session.execute(delete(Note).where(Note.id.in_(made)))
-                enqueue(session, sorted(touched))
         self._replaying = True
         try:
             for entry in entries:
                 if entry.method == TOUCHED_ONLY:
                     self.journal.remove(entry)
                     continue
+                if entry.made is not None:  # an id of the copy's: the server's comes back
+                    with self.database.write() as session:  # (if it is still this note)
+                        session.execute(
+                            delete(Note).where(Note.id == entry.made, Note.body == entry.args[1])
+                        )
+                        enqueue(session, entry.touched)
                 try:
                     changes = getattr(self, entry.method)(*entry.args, **entry.kwargs)
                 except LibraryUnreachable:
@@ -514,7 +519,14 @@ class Library:
             raise LibraryError(f"there is no open conflict {conflict_id}")
         changes = Changes()
         if keep == "mine":
-            changes = self._reapply(found.conflict)
+            try:
+                changes = self._reapply(found.conflict)
+            except (PaperNotFound, NoteNotFound, ListNotFound) as gone:
+                self.conflict_store.remove(conflict_id)
+                raise LibraryError(
+                    f"{gone}: it was deleted meanwhile, so your value has nowhere to go; "
+                    f"it was {found.conflict.mine!r}"
+                ) from None
         self.conflict_store.remove(conflict_id)
         return changes
 
@@ -1081,6 +1093,7 @@ class Library:
 
         if self.replica is None:
             return health.check(self.database, self.syncer, self.backups, repair)
+        self.pull()  # what was kept offline goes first
         # A shared library: this computer's copy against the server first, then the copy's
         # own file and its index, as for a library file.
         copy = self.replica.drift()

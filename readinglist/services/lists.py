@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from readinglist.domain.changes import Changes, Conflict
 from readinglist.domain.models import ListItem, ReadingList, utcnow
-from readinglist.domain.values import InvalidValue, NameTaken, clean_label
+from readinglist.domain.values import InvalidValue, NameTaken, VersionMoved, clean_label
 from readinglist.domain.views import ListSummary
 from readinglist.storage import change_feed
 from readinglist.storage.papers import LI, L, P, mark_changed, resolve_list
@@ -37,12 +37,13 @@ def create_list(session: Session, name: str) -> Changes:
 
 def rename_list(session: Session, old: str, new: str) -> Changes:
     list_id = resolve_list(session, old)
+    version = session.execute(select(L.version).where(L.id == list_id)).scalar_one()
     cleaned = _clean_name(new)
     _check_free(session, cleaned, except_id=list_id)
     session.execute(
         update(ReadingList).where(L.id == list_id).values(name=cleaned, name_key=cleaned.casefold())
     )
-    _touch_list(session, list_id)
+    _touch_list(session, list_id, version)
     # the index holds list ids, not names: nothing to re-index
     return Changes(lists=True)
 
@@ -86,6 +87,7 @@ def add_to_list(
 ) -> Changes:
     """Append (or insert at ``position``, 0-based) the papers not already in the list."""
     list_id = resolve_list(session, name)
+    version = session.execute(select(L.version).where(L.id == list_id)).scalar_one()
     members = _members(session, list_id)
     present = set(members)
     new = [i for i in dict.fromkeys(ids) if i not in present]
@@ -100,20 +102,21 @@ def add_to_list(
         ],
     )
     _renumber(session, list_id, [*members[:at], *new, *members[at:]])
-    _touch_list(session, list_id)
+    _touch_list(session, list_id, version)
     mark_changed(session, new)
     return Changes(lists=True, modified=frozenset(new))
 
 
 def remove_from_list(session: Session, name: str, ids: Sequence[int]) -> Changes:
     list_id = resolve_list(session, name)
+    version = session.execute(select(L.version).where(L.id == list_id)).scalar_one()
     members = _members(session, list_id)
     gone = [i for i in members if i in set(ids)]
     if not gone:
         return Changes()
     session.execute(delete(ListItem).where(LI.list_id == list_id, LI.paper_id.in_(gone)))
     _renumber(session, list_id, [i for i in members if i not in set(gone)])
-    _touch_list(session, list_id)
+    _touch_list(session, list_id, version)
     mark_changed(session, gone)
     return Changes(lists=True, modified=frozenset(gone))
 
@@ -121,13 +124,14 @@ def remove_from_list(session: Session, name: str, ids: Sequence[int]) -> Changes
 def move_in_list(session: Session, name: str, paper_id: int, position: int) -> Changes:
     """Move one paper to ``position`` (0-based; past the end means last)."""
     list_id = resolve_list(session, name)
+    version = session.execute(select(L.version).where(L.id == list_id)).scalar_one()
     members = _members(session, list_id)
     if paper_id not in members:
         raise InvalidValue(f"paper {paper_id} is not in the reading list {name!r}")
     members.remove(paper_id)
     members.insert(max(0, min(position, len(members))), paper_id)
     _renumber(session, list_id, members)
-    _touch_list(session, list_id)
+    _touch_list(session, list_id, version)
     return Changes(lists=True)
 
 
@@ -139,6 +143,7 @@ def reorder_list(
     their order, and this one comes back as a conflict; papers added or removed meanwhile
     are no conflict (membership merges as a set)."""
     list_id = resolve_list(session, name)
+    version = session.execute(select(L.version).where(L.id == list_id)).scalar_one()
     members = _members(session, list_id)
     if base is not None:
         conflict = _order_conflict(list_id, members, order, base)
@@ -149,7 +154,7 @@ def reorder_list(
     chosen = set(wanted)
     members = wanted + [i for i in members if i not in chosen]
     _renumber(session, list_id, members)
-    _touch_list(session, list_id)
+    _touch_list(session, list_id, version)
     return Changes(lists=True)
 
 
@@ -169,13 +174,16 @@ def _order_conflict(
     return Conflict("list", list_id, "order", list(base), list(order), members)
 
 
-def _touch_list(session: Session, list_id: int) -> None:
-    """A list's name, members or order changed: a new version, and word to other clients."""
-    session.execute(
-        update(ReadingList)
-        .where(L.id == list_id)
-        .values(updated_at=utcnow(), version=L.version + 1)
+def _touch_list(session: Session, list_id: int, seen: int | None = None) -> None:
+    """A list's name, members or order changed: a new version, and word to other clients.
+    With ``seen`` (the version the order was read at), a compare-and-set: another client's
+    change committed since runs this unit of work again (VersionMoved)."""
+    condition = L.id == list_id if seen is None else (L.id == list_id) & (L.version == seen)
+    done = session.execute(
+        update(ReadingList).where(condition).values(updated_at=utcnow(), version=L.version + 1)
     )
+    if seen is not None and done.rowcount != 1:
+        raise VersionMoved(f"reading list {list_id} moved past version {seen}")
     change_feed.record(session, "list", [list_id])
 
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, func, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
 
 from readinglist.domain.changes import Changes
 from readinglist.domain.models import ChangeLog
@@ -110,7 +110,7 @@ class Replica:
                 raise RuntimeError("this computer's copy of the library is not empty")
             position = change_feed.latest(remote)
             copied = copy_library(remote.connection(), local.connection(), progress, cancelled)
-            local.execute(insert(LOG), [{"seq": position, "kind": COPY_MARK, "entity_id": 0}])
+            _mark(local, position, change_feed.moment(remote, position))
         return copied
 
     def pull(self) -> Changes:
@@ -144,21 +144,8 @@ class Replica:
             self.pull()
         except Exception as error:  # what the pull could not take is what drift finds
             log.warning("pulling before the comparison failed (%s)", error)
-        found = CopyDrift()
         with self.local.read() as local, self.server.read() as remote:
-            for table, into in ((PAPER, found.papers), (LIST, found.lists),
-                                (SEARCH, found.searches)):  # fmt: skip
-                columns = (table.c.id, table.c.version)
-                mine = dict(local.execute(select(*columns)).all())
-                theirs = dict(remote.execute(select(*columns)).all())
-                into.extend(sorted(i for i in mine.keys() | theirs.keys()
-                                   if mine.get(i) != theirs.get(i)))  # fmt: skip
-            columns = (TAG.c.id, TAG.c.name)
-            mine = dict(local.execute(select(*columns)).all())
-            theirs = dict(remote.execute(select(*columns)).all())
-            found.tags.extend(sorted(i for i in mine.keys() | theirs.keys()
-                                     if mine.get(i) != theirs.get(i)))  # fmt: skip
-        return found
+            return _compare(local, remote)
 
     def repair(self, drift: CopyDrift) -> Changes:
         """Copy again from the server what ``drift`` found different."""
@@ -178,6 +165,8 @@ class Replica:
         with self.local.write() as local:
             position = change_feed.latest(local)
             with self.server.read() as remote:
+                if not _same_history(local, remote, position):
+                    return self._start_again(local, remote), False
                 changes = change_feed.changes_since(remote, position, limit)
                 if not changes:
                     return Changes(), False
@@ -186,9 +175,73 @@ class Replica:
             enqueue(local, sorted(fetched.asked_papers))
             local.execute(
                 insert(LOG),
-                [{"seq": c.seq, "kind": c.kind, "entity_id": c.entity_id} for c in changes],
+                [
+                    {
+                        "seq": c.seq,
+                        "kind": c.kind,
+                        "entity_id": c.entity_id,
+                        "changed_at": c.changed_at,
+                    }
+                    for c in changes
+                ],
             )
         return applied, len(changes) == limit
+
+    def _start_again(self, local, remote) -> Changes:
+        """The server's change feed is not the one this copy followed (the server was
+        restored from a dump, or the database made again): every row is compared and what
+        differs copied again, and the copy takes its place in the new feed."""
+        log.warning("the shared library's change feed restarted; comparing every row again")
+        drift = _compare(local, remote)
+        wanted = [
+            change_feed.Change(0, kind, i)
+            for kind, ids in (("paper", drift.papers), ("list", drift.lists),
+                              ("tag", drift.tags), ("search", drift.searches))
+            for i in ids
+        ]  # fmt: skip
+        fetched = _fetch(remote.connection(), local.connection(), wanted)
+        applied = _apply(local.connection(), fetched)
+        enqueue(local, sorted(fetched.asked_papers))
+        local.execute(delete(LOG))
+        latest = change_feed.latest(remote)
+        _mark(local, latest, change_feed.moment(remote, latest))
+        return applied
+
+
+def _compare(local, remote) -> CopyDrift:
+    found = CopyDrift()
+    for table, into in ((PAPER, found.papers), (LIST, found.lists),
+                        (SEARCH, found.searches)):  # fmt: skip
+        columns = (table.c.id, table.c.version)
+        mine = dict(local.execute(select(*columns)).all())
+        theirs = dict(remote.execute(select(*columns)).all())
+        into.extend(sorted(i for i in mine.keys() | theirs.keys() if mine.get(i) != theirs.get(i)))
+    columns = (TAG.c.id, TAG.c.name)
+    mine = dict(local.execute(select(*columns)).all())
+    theirs = dict(remote.execute(select(*columns)).all())
+    found.tags.extend(
+        sorted(i for i in mine.keys() | theirs.keys() if mine.get(i) != theirs.get(i))
+    )
+    return found
+
+
+def _mark(local, seq: int, changed_at) -> None:
+    """Where this copy stands in the feed: the change ``seq`` made at ``changed_at``."""
+    row = {"seq": seq, "kind": COPY_MARK, "entity_id": 0}
+    if changed_at is not None:
+        row["changed_at"] = changed_at
+    local.execute(insert(LOG), [row])
+
+
+def _same_history(local, remote, position: int) -> bool:
+    """The server's feed still holds the change this copy last took, made at the same
+    moment: a server restored from a dump hands out those numbers again, for other changes."""
+    if position == 0:
+        return True
+    theirs = change_feed.moment(remote, position)
+    if theirs is None:
+        return change_feed.latest(remote) == 0 and position == 0
+    return change_feed.moment(local, position) == theirs
 
 
 def _fetch(remote: Connection, local: Connection, changes: list[change_feed.Change]) -> _Fetched:
@@ -204,8 +257,16 @@ def _fetch(remote: Connection, local: Connection, changes: list[change_feed.Chan
     members = {paper_id for _, paper_id in fetched.list_items}
     have = {row["id"] for row in rows_by_ids(local, PAPER, "id", members)} if members else set()
     _fetch_papers(remote, fetched, members - have - fetched.asked_papers)
-    # Parents a row points to are copied when the copy lacks them; one it has is up to date,
-    # since any change to it is a change of its own kind.
+    _fetch_name_holders(remote, local, fetched, wanted)
+    return fetched
+
+
+def _fetch_parents(
+    remote: Connection, local: Connection, fetched: _Fetched, wanted: dict[str, set[int]]
+) -> None:
+    """The tags, lists and imports the fetched rows point to, where the copy lacks them (one
+    it has is up to date: any change to it is a change of its own kind), and those changed.
+    Called again whenever more papers were fetched, so none points to a missing parent."""
     lists = wanted["list"] | _missing(local, LIST, {list_id for list_id, _ in fetched.list_items})
     tags = wanted["tag"] | _missing(
         local, TAG, {row["tag_id"] for row in fetched.children[PAPER_TAG.name]}
@@ -220,9 +281,10 @@ def _fetch(remote: Connection, local: Connection, changes: list[change_feed.Chan
         (LIST, lists, wanted["list"]),
         (SEARCH, wanted["search"], wanted["search"]),
     ):
-        fetched.parents[table.name] = (set(asked), rows_by_ids(remote, table, "id", ids))
-    _fetch_name_holders(remote, local, fetched)
-    return fetched
+        known_asked, rows = fetched.parents.setdefault(table.name, (set(), []))
+        known_asked |= asked
+        have = {row["id"] for row in rows}
+        rows.extend(rows_by_ids(remote, table, "id", ids - have))
 
 
 # Names that are unique in a library: a row arriving with one may find it held in the copy by
@@ -231,9 +293,12 @@ def _fetch(remote: Connection, local: Connection, changes: list[change_feed.Chan
 UNIQUE_NAMES = {TAG.name: "name_key", LIST.name: "name_key", SEARCH.name: "name_key"}
 
 
-def _fetch_name_holders(remote: Connection, local: Connection, fetched: _Fetched) -> None:
+def _fetch_name_holders(
+    remote: Connection, local: Connection, fetched: _Fetched, wanted: dict[str, set[int]]
+) -> None:
     tables = {t.name: t for t in (TAG, LIST, SEARCH)}
     for _round in range(20):  # each round can only bring rows the copy holds: it ends
+        _fetch_parents(remote, local, fetched, wanted)
         more = False
         for name, column in UNIQUE_NAMES.items():
             asked, rows = fetched.parents[name]

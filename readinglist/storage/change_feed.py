@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from sqlalchemy import func, insert, select
 from sqlmodel import Session
@@ -26,6 +27,7 @@ class Change:
     seq: int
     kind: str
     entity_id: int
+    changed_at: datetime | None = None
 
 
 def record(session: Session, kind: str, ids: Iterable[int]) -> None:
@@ -61,7 +63,7 @@ def forget(session: Session) -> None:
 
 
 def changes_since(session: Session, seq: int, limit: int | None = None) -> list[Change]:
-    statement = select(C.seq, C.kind, C.entity_id).where(C.seq > seq).order_by(C.seq)
+    statement = select(C.seq, C.kind, C.entity_id, C.changed_at).where(C.seq > seq).order_by(C.seq)
     if limit is not None:
         statement = statement.limit(limit)
     return [Change(*row) for row in session.execute(statement)]
@@ -76,6 +78,14 @@ def papers_changed_since(session: Session, seq: int) -> int:
 def latest(session: Session) -> int:
     """The newest sequence number (0 for an empty log)."""
     return session.execute(select(func.coalesce(func.max(C.seq), 0))).scalar_one()
+
+
+def moment(session: Session, seq: int) -> datetime | None:
+    """When change ``seq`` was made, as the log says (None: the log has no such change)."""
+    found = session.execute(select(C.changed_at).where(C.seq == seq)).scalar()
+    if found is None:
+        return None
+    return found.replace(tzinfo=UTC) if found.tzinfo is None else found.astimezone(UTC)
 
 
 def parse_notification(payload: str) -> Change | None:

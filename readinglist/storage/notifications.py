@@ -15,7 +15,13 @@ import time
 from collections.abc import Callable
 
 from readinglist.storage.change_feed import parse_notification
-from readinglist.storage.postgresql import CONNECT_TIMEOUT_S, KEEPALIVES, NOTIFY_CHANNEL
+from readinglist.storage.postgresql import (
+    CONNECT_TIMEOUT_S,
+    KEEPALIVES,
+    NOTIFY_CHANNEL,
+    libpq_address,
+    redacted,
+)
 
 log = logging.getLogger(__name__)
 APPLICATION_NAME = "readinglist-listener"
@@ -35,7 +41,7 @@ class ChangeListener:
         poll_s: float = 15.0,
         retry_s: float = 2.0,
     ) -> None:
-        self.address = address
+        self.address = libpq_address(address)
         self.on_change = on_change
         self.on_status = on_status
         self.poll_s = poll_s
@@ -77,7 +83,8 @@ class ChangeListener:
                     self._call(None)  # whatever was committed while nobody listened
                     self._listen(connection)
             except psycopg.Error as error:
-                log.info("change feed: %s; trying again in %.0f s", error, delay)
+                shown = str(error).replace(self.address, redacted(self.address))
+                log.info("change feed: %s; trying again in %.0f s", shown, delay)
                 self._status(False)
                 self._stop.wait(delay)
                 delay = min(delay * 2, 30.0)

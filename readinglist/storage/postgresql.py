@@ -33,17 +33,27 @@ KEEPALIVES = {
 # SQLSTATE codes (PostgreSQL's appendix A) that decide what a failure means to a user.
 INSUFFICIENT_PRIVILEGE = "42501"
 READ_ONLY_TRANSACTION = "25006"
-RETRYABLE = {"40001", "40P01", "23505"}  # serialization, deadlock, a unique name taken meanwhile
+# serialization, deadlock, a unique name taken meanwhile, a row pointed to deleted meanwhile:
+# run again, the unit of work reads afresh (and says "no such list" if that is what it finds)
+RETRYABLE = {"40001", "40P01", "23505", "23503"}
 
 
 def is_server_address(location: object) -> bool:
     return isinstance(location, str) and location.startswith(SCHEMES)
 
 
+def libpq_address(address: str) -> str:
+    """The address as libpq itself reads it (``postgresql://``, whichever spelling was given;
+    the password kept: this goes to a connection, never to a screen)."""
+    for scheme in ("postgresql+psycopg://", "postgres://"):
+        if address.startswith(scheme):
+            return "postgresql://" + address[len(scheme) :]
+    return address
+
+
 def driver_url(address: str) -> URL:
     """The SQLAlchemy URL for a libpq address, through psycopg (version 3)."""
-    url = make_url(address.replace("postgres://", "postgresql://", 1))
-    return url.set(drivername="postgresql+psycopg")
+    return make_url(libpq_address(address)).set(drivername="postgresql+psycopg")
 
 
 def redacted(address: str | URL) -> str:
