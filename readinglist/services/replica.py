@@ -131,10 +131,7 @@ class Replica:
                 ids = set(local.execute(select(table.c.id)).scalars())
                 ids |= set(remote.execute(select(table.c.id)).scalars())
                 wanted.extend(change_feed.Change(0, kind, i) for i in sorted(ids))
-            fetched = _fetch(remote.connection(), local.connection(), wanted)
-            applied = _apply(local.connection(), fetched)
-            enqueue(local, sorted(fetched.asked_papers))
-        return applied
+            return _copy_again(local, remote, wanted)
 
     def drift(self) -> CopyDrift:
         """Where this computer's copy differs from the server (after taking every change
@@ -150,16 +147,7 @@ class Replica:
     def repair(self, drift: CopyDrift) -> Changes:
         """Copy again from the server what ``drift`` found different."""
         with self.local.write() as local, self.server.read() as remote:
-            wanted = [
-                change_feed.Change(0, kind, i)
-                for kind, ids in (("paper", drift.papers), ("list", drift.lists),
-                                  ("tag", drift.tags), ("search", drift.searches))
-                for i in ids
-            ]  # fmt: skip
-            fetched = _fetch(remote.connection(), local.connection(), wanted)
-            applied = _apply(local.connection(), fetched)
-            enqueue(local, sorted(fetched.asked_papers))
-        return applied
+            return _copy_again(local, remote, _named(drift))
 
     def _pull_once(self, limit: int) -> tuple[Changes, bool]:
         with self.local.write() as local:
@@ -192,20 +180,30 @@ class Replica:
         restored from a dump, or the database made again): every row is compared and what
         differs copied again, and the copy takes its place in the new feed."""
         log.warning("the shared library's change feed restarted; comparing every row again")
-        drift = _compare(local, remote)
-        wanted = [
-            change_feed.Change(0, kind, i)
-            for kind, ids in (("paper", drift.papers), ("list", drift.lists),
-                              ("tag", drift.tags), ("search", drift.searches))
-            for i in ids
-        ]  # fmt: skip
-        fetched = _fetch(remote.connection(), local.connection(), wanted)
-        applied = _apply(local.connection(), fetched)
-        enqueue(local, sorted(fetched.asked_papers))
+        applied = _copy_again(local, remote, _named(_compare(local, remote)))
         local.execute(delete(LOG))
         latest = change_feed.latest(remote)
         _mark(local, latest, change_feed.moment(remote, latest))
         return applied
+
+
+def _named(drift: CopyDrift) -> list[change_feed.Change]:
+    """The rows ``drift`` found different, as changes naming them."""
+    return [
+        change_feed.Change(0, kind, i)
+        for kind, ids in (("paper", drift.papers), ("list", drift.lists),
+                          ("tag", drift.tags), ("search", drift.searches))
+        for i in ids
+    ]  # fmt: skip
+
+
+def _copy_again(local, remote, wanted: list[change_feed.Change]) -> Changes:
+    """Copy the rows ``wanted`` names from the server's snapshot into the copy, as they are
+    there now, and queue their papers for the index (no place in the feed is taken)."""
+    fetched = _fetch(remote.connection(), local.connection(), wanted)
+    applied = _apply(local.connection(), fetched)
+    enqueue(local, sorted(fetched.asked_papers))
+    return applied
 
 
 def _compare(local, remote) -> CopyDrift:
