@@ -139,7 +139,8 @@ def test_tls_is_used_when_the_server_offers_it(postgres_address, tmp_path):
             for _ in range(50):
                 listener = admin.execute(
                     "SELECT s.ssl FROM pg_stat_activity a JOIN pg_stat_ssl s USING (pid) "
-                    "WHERE a.application_name = 'readinglist-listener'"
+                    "WHERE a.application_name = 'readinglist-listener' "
+                    "AND a.datname = current_database()"  # not another test's
                 ).fetchall()
                 if listener:
                     break

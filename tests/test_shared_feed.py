@@ -84,7 +84,8 @@ def test_a_client_whose_connection_was_killed_catches_up(alice, bob, postgres_ad
     _wait_until_listening()
     with psycopg.connect(postgres_address, autocommit=True) as admin:
         killed = admin.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = %s",
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE application_name = %s AND datname = current_database()",  # this test's only
             (APPLICATION_NAME,),
         ).fetchall()
     assert killed == [(True,)]
