@@ -22,6 +22,7 @@ import logging
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 
@@ -153,9 +154,16 @@ class Replica:
         with self.local.write() as local:
             position = change_feed.latest(local)
             with self.server.read() as remote:
-                if not _same_history(local, remote, position):
+                # the change this copy took last comes first: the feed is still the one it
+                # followed (a server restored from a dump hands those numbers out again)
+                changes = change_feed.changes_since(remote, position - 1, limit + 1)
+                if position and (
+                    not changes
+                    or changes[0].seq != position
+                    or _utc(changes[0].changed_at) != change_feed.moment(local, position)
+                ):
                     return self._start_again(local, remote), False
-                changes = change_feed.changes_since(remote, position, limit)
+                changes = [c for c in changes if c.seq > position]
                 if not changes:
                     return Changes(), False
                 fetched = _fetch(remote.connection(), local.connection(), changes)
@@ -173,7 +181,7 @@ class Replica:
                     for c in changes
                 ],
             )
-        return applied, len(changes) == limit
+        return applied, len(changes) >= limit
 
     def _start_again(self, local, remote) -> Changes:
         """The server's change feed is not the one this copy followed (the server was
@@ -231,15 +239,8 @@ def _mark(local, seq: int, changed_at) -> None:
     local.execute(insert(LOG), [row])
 
 
-def _same_history(local, remote, position: int) -> bool:
-    """The server's feed still holds the change this copy last took, made at the same
-    moment: a server restored from a dump hands out those numbers again, for other changes."""
-    if position == 0:
-        return True
-    theirs = change_feed.moment(remote, position)
-    if theirs is None:
-        return change_feed.latest(remote) == 0 and position == 0
-    return change_feed.moment(local, position) == theirs
+def _utc(moment):
+    return moment if moment is None or moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _fetch(remote: Connection, local: Connection, changes: list[change_feed.Change]) -> _Fetched:
