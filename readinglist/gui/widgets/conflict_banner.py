@@ -56,6 +56,7 @@ class ConflictBanner(QFrame):
                 item.widget().deleteLater()
         for waiting in conflicts:
             self._layout.addWidget(self._row(waiting))
+        self._layout.addStretch(1)  # rows keep their height; room left goes below them
         self.setVisible(bool(conflicts))
 
     def _row(self, waiting: OpenConflict) -> QWidget:
