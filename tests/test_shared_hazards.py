@@ -330,3 +330,42 @@ def test_a_copy_taking_changes_a_few_at_a_time_ends_equal_to_the_server(lab, mon
     alice.pull()
     assert library_state(alice) == library_state(bob)
     assert alice.check().healthy
+
+
+def test_two_renames_of_one_tag_at_once_never_overwrite_each_other(lab, monkeypatch):
+    """Alice has read the tag when Bob's rename commits: hers runs again and finds no tag of
+    the old name, and says so, instead of writing her name over his."""
+    from readinglist.domain.values import TagNotFound
+    from readinglist.services import editing
+
+    alice, bob, _proxy, papers = lab
+    bob.tag(papers[0], add=["ml"])
+    alice.pull()
+    alice_read, bob_done = threading.Event(), threading.Event()
+    clean = editing.clean_tag
+
+    def alice_waits_after_reading(name):
+        alice_now = threading.current_thread().name == "alice" and name == "learning"
+        if alice_now and not alice_read.is_set():
+            alice_read.set()
+            bob_done.wait(10)
+        return clean(name)
+
+    monkeypatch.setattr(editing, "clean_tag", alice_waits_after_reading)
+    failure = []
+
+    def alice_renames():
+        try:
+            alice.rename_tag("ml", "learning")
+        except TagNotFound as error:
+            failure.append(error)
+
+    thread = threading.Thread(target=alice_renames, name="alice")
+    thread.start()
+    alice_read.wait(10)
+    bob.rename_tag("ml", "machine learning")
+    bob_done.set()
+    thread.join(10)
+    assert failure and "ml" in str(failure[0])
+    bob.pull()
+    assert [t.name for t in bob.tags()] == ["machine learning"]

@@ -258,16 +258,22 @@ def papers_with_tag(session: Session, tag_id: int) -> list[int]:
 
 
 def rename_tag(session: Session, old: str, new: str) -> Changes:
+    """Rename a tag (into another tag's name: merge them). A compare-and-set on the tag's
+    version: a rename someone else commits meanwhile runs this one again, which then finds
+    no tag of the old name and says so, rather than writing over theirs."""
     old_id = tag_ids(session, [old], create=False)[clean_tag(old).casefold()]
+    version = session.execute(select(T.version).where(T.id == old_id)).scalar_one()
     cleaned = clean_tag(new)
     target = session.execute(select(T.id).where(T.name_key == cleaned.casefold())).scalar()
     if target is not None and target != old_id:
         return merge_tags(session, [old], cleaned)
-    session.execute(
+    done = session.execute(
         update(Tag)
-        .where(T.id == old_id)
+        .where(T.id == old_id, T.version == version)
         .values(name=cleaned, name_key=cleaned.casefold(), version=T.version + 1)
     )
+    if done.rowcount != 1:
+        raise VersionMoved(f"tag {old_id} moved past version {version}")
     change_feed.record(session, "tag", [old_id])
     affected = papers_with_tag(session, old_id)
     mark_changed(session, affected)
