@@ -369,3 +369,27 @@ def test_two_renames_of_one_tag_at_once_never_overwrite_each_other(lab, monkeypa
     assert failure and "ml" in str(failure[0])
     bob.pull()
     assert [t.name for t in bob.tags()] == ["machine learning"]
+
+
+def test_a_note_whose_commit_reply_was_lost_is_not_added_twice(lab, monkeypatch):
+    """The server committed the note, but the line dropped before it said so: the note is
+    kept as if offline, and sending it later finds it there already."""
+    alice, bob, _proxy, papers = lab
+    attempt = alice.server.attempt
+    calls = []
+
+    def committed_then_cut(operation):
+        result = attempt(operation)
+        calls.append(1)
+        if len(calls) == 1:
+            raise LibraryUnreachable("the line dropped inside the commit")
+        return result
+
+    monkeypatch.setattr(alice.server, "attempt", committed_then_cut)
+    alice.add_note(papers[1], "written once")
+    assert len(alice.journal) == 1 and not alice.online
+    alice.pull()
+    assert alice.last_sent.sent == 1 and len(alice.journal) == 0
+    bob.pull()
+    assert [n.body for n in bob.get(papers[1]).notes] == ["written once"]
+    assert library_state(alice) == library_state(bob)

@@ -414,6 +414,10 @@ class Library:
                             delete(Note).where(Note.id == entry.made, Note.body == entry.args[1])
                         )
                         enqueue(session, entry.touched)
+                if entry.method == "add_note" and self._already_sent(entry):
+                    self.journal.remove(entry)
+                    report.sent += 1
+                    continue
                 try:
                     changes = getattr(self, entry.method)(*entry.args, **entry.kwargs)
                 except LibraryUnreachable:
@@ -430,6 +434,30 @@ class Library:
             self._replaying = False
             self.last_sent = report
         return total | self.replica.refresh(touched)
+
+    def _already_sent(self, entry) -> bool:
+        """A note kept because the line dropped inside its commit may be on the server
+        already: the same text on the same paper, made in the minute before it was kept.
+        (Every other kept change is harmless to send twice: it names what it expects.)"""
+        from datetime import datetime, timedelta
+
+        from sqlalchemy import select
+
+        kept_at = datetime.fromisoformat(entry.at)
+        try:
+            with self.server.read() as session:
+                paper = resolve_paper(session, entry.args[0])
+                found = session.execute(
+                    select(Note.id).where(
+                        Note.paper_id == paper,
+                        Note.body == entry.args[1],
+                        Note.created_at >= kept_at - timedelta(minutes=1),
+                        Note.created_at <= kept_at,
+                    )
+                ).first()
+        except (PaperNotFound, IndexError):
+            return False
+        return found is not None
 
     def needs_rebuild(self) -> bool:
         """The index was missing or damaged (and set aside) while the library has papers."""
