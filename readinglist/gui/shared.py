@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from readinglist.domain.changes import Changes
 from readinglist.services.library import Library
 from readinglist.storage.postgresql import is_server_address, password_of, redacted
 
@@ -141,13 +140,6 @@ def launch_window(address: str, password: str = "") -> bool:
     process.setArguments(["-m", "readinglist", "--library", address])
     started, _pid = process.startDetached()
     return started
-
-
-def changes_summary(changes: Changes) -> str:
-    count = len(changes.papers)
-    if not count:
-        return "The shared library changed"
-    return f"{count:,} paper{'s' if count != 1 else ''} changed in the shared library"
 
 
 class ConflictsDialog(QDialog):

@@ -22,7 +22,6 @@ import logging
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC
 from pathlib import Path
 from typing import Any
 
@@ -91,10 +90,6 @@ class Replica:
         self.server = server
         self.local = local
 
-    def position(self) -> int:
-        with self.local.read() as session:
-            return change_feed.latest(session)
-
     def is_empty(self) -> bool:
         with self.local.read() as session:
             return session.execute(select(func.count()).select_from(LOG)).scalar_one() == 0
@@ -160,7 +155,7 @@ class Replica:
                 if position and (
                     not changes
                     or changes[0].seq != position
-                    or _utc(changes[0].changed_at) != change_feed.moment(local, position)
+                    or changes[0].changed_at != change_feed.moment(local, position)
                 ):
                     return self._start_again(local, remote), False
                 changes = [c for c in changes if c.seq > position]
@@ -237,10 +232,6 @@ def _mark(local, seq: int, changed_at) -> None:
     if changed_at is not None:
         row["changed_at"] = changed_at
     local.execute(insert(LOG), [row])
-
-
-def _utc(moment):
-    return moment if moment is None or moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _fetch(remote: Connection, local: Connection, changes: list[change_feed.Change]) -> _Fetched:

@@ -66,13 +66,10 @@ def changes_since(session: Session, seq: int, limit: int | None = None) -> list[
     statement = select(C.seq, C.kind, C.entity_id, C.changed_at).where(C.seq > seq).order_by(C.seq)
     if limit is not None:
         statement = statement.limit(limit)
-    return [Change(*row) for row in session.execute(statement)]
-
-
-def papers_changed_since(session: Session, seq: int) -> int:
-    """How many different papers changed after ``seq``."""
-    statement = select(func.count(func.distinct(C.entity_id))).where(C.seq > seq, C.kind == "paper")
-    return session.execute(statement).scalar_one()
+    return [
+        Change(row.seq, row.kind, row.entity_id, _utc(row.changed_at))
+        for row in session.execute(statement)
+    ]
 
 
 def latest(session: Session) -> int:
@@ -82,10 +79,15 @@ def latest(session: Session) -> int:
 
 def moment(session: Session, seq: int) -> datetime | None:
     """When change ``seq`` was made, as the log says (None: the log has no such change)."""
-    found = session.execute(select(C.changed_at).where(C.seq == seq)).scalar()
-    if found is None:
+    return _utc(session.execute(select(C.changed_at).where(C.seq == seq)).scalar())
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    """One form for a moment from either backend (SQLite gives it without its zone), so two
+    copies of one change compare equal."""
+    if moment is None:
         return None
-    return found.replace(tzinfo=UTC) if found.tzinfo is None else found.astimezone(UTC)
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def parse_notification(payload: str) -> Change | None:

@@ -75,7 +75,7 @@ class Database:
     def open_shared(cls, address: str) -> Database:
         """Open a shared library on a PostgreSQL server, creating or upgrading its schema
         (which needs the rights to do so; a reader gets ReadOnlyLibrary instead)."""
-        from readinglist.domain.values import LibraryError
+        from readinglist.domain.values import ReadOnlyLibrary
         from readinglist.storage.postgresql import redacted
 
         database = cls.for_server(address)
@@ -83,15 +83,13 @@ class Database:
             with database.translated_errors():
                 if database.schema_revision() != HEAD_REVISION:
                     database.migrate()
-        except LibraryError as error:
+        except ReadOnlyLibrary:
             database.close()
-            if type(error).__name__ == "ReadOnlyLibrary":
-                raise type(error)(
-                    f"the shared library {redacted(address)} needs a schema upgrade that only "
-                    "its owner (or an editor with rights to change tables) can make; nothing "
-                    "was changed"
-                ) from None
-            raise
+            raise ReadOnlyLibrary(
+                f"the shared library {redacted(address)} needs a schema upgrade that only "
+                "its owner (or an editor with rights to change tables) can make; nothing "
+                "was changed"
+            ) from None
         except BaseException:
             database.close()
             raise

@@ -123,7 +123,12 @@ def reader_engine(engine: Engine) -> Engine:
 
 
 def order_change_log(connection) -> None:
-    connection.exec_driver_sql("SELECT pg_advisory_xact_lock(%s)", (CHANGE_LOG_LOCK,))
+    _transaction_lock(connection, CHANGE_LOG_LOCK)
+
+
+def _transaction_lock(connection, key: int) -> None:
+    """Wait for, then hold until commit or rollback, the server-wide lock ``key``."""
+    connection.exec_driver_sql("SELECT pg_advisory_xact_lock(%s)", (key,))
 
 
 def notify(connection, payload: str) -> None:
@@ -165,7 +170,7 @@ def is_unreachable(error: BaseException) -> bool:
 
 def migration_lock(connection) -> None:
     """Two clients opening an old library at once upgrade it one after the other."""
-    connection.exec_driver_sql("SELECT pg_advisory_xact_lock(%s)", (CHANGE_LOG_LOCK + 1,))
+    _transaction_lock(connection, CHANGE_LOG_LOCK + 1)
 
 
 def reset_sequences(connection, tables: dict[str, str]) -> None:
