@@ -26,7 +26,20 @@ from readinglist.domain.values import (
 )
 from readinglist.services.merging import merge_fields
 from readinglist.storage import change_feed
-from readinglist.storage.papers import PT, A, N, P, T, chunks, enqueue, mark_changed
+from readinglist.storage.papers import (
+    NOTE,
+    PAPER,
+    PT,
+    TAG,
+    A,
+    N,
+    P,
+    T,
+    chunks,
+    compare_and_set,
+    enqueue,
+    mark_changed,
+)
 
 EDITABLE = (*TEXT_FIELDS, *NUMBER_FIELDS, "key", "authors", "extra")
 
@@ -107,7 +120,9 @@ def set_fields(
         values["title_norm"] = normalize_title(values["title"])
     if not patch:
         return Changes(conflicts=tuple(conflicts))
-    compare_and_set(session, paper_id, current["version"], values)
+    compare_and_set(
+        session, PAPER, paper_id, current["version"], {**values, "updated_at": utcnow()}
+    )
     if "authors" in patch:
         session.execute(delete(PaperAuthor).where(A.paper_id == paper_id))
         insert_authors(session, {paper_id: patch["authors"]})
@@ -132,19 +147,6 @@ def _editable_values(session: Session, paper_id: int) -> dict[str, Any]:
         )
     ]
     return found
-
-
-def compare_and_set(session: Session, paper_id: int, version: int, values: dict[str, Any]) -> None:
-    """``UPDATE paper SET … , version = version + 1 WHERE id = ? AND version = ?``: the
-    write happens only if nobody committed a change to the paper since ``version`` was read."""
-    done = session.execute(
-        update(Paper)
-        .where(P.id == paper_id, P.version == version)
-        .values(**values, version=P.version + 1, updated_at=utcnow())
-        .execution_options(synchronize_session=False)
-    )
-    if done.rowcount != 1:
-        raise VersionMoved(f"paper {paper_id} moved past version {version}")
 
 
 def _checked(name: str, value: Any) -> Any:
@@ -267,13 +269,9 @@ def rename_tag(session: Session, old: str, new: str) -> Changes:
     target = session.execute(select(T.id).where(T.name_key == cleaned.casefold())).scalar()
     if target is not None and target != old_id:
         return merge_tags(session, [old], cleaned)
-    done = session.execute(
-        update(Tag)
-        .where(T.id == old_id, T.version == version)
-        .values(name=cleaned, name_key=cleaned.casefold(), version=T.version + 1)
+    compare_and_set(
+        session, TAG, old_id, version, {"name": cleaned, "name_key": cleaned.casefold()}
     )
-    if done.rowcount != 1:
-        raise VersionMoved(f"tag {old_id} moved past version {version}")
     change_feed.record(session, "tag", [old_id])
     affected = papers_with_tag(session, old_id)
     mark_changed(session, affected)
@@ -413,13 +411,8 @@ def edit_note(session: Session, note_id: int, body: str, base: str | None = None
     )  # fmt: skip
     if not patch:
         return Changes(conflicts=tuple(conflicts))
-    done = session.execute(
-        update(Note)
-        .where(N.id == note_id, N.version == row.version)
-        .values(body=body, updated_at=utcnow(), version=N.version + 1)
-    )
-    if done.rowcount != 1:
-        raise VersionMoved(f"note {note_id} moved past version {row.version}")
+    compare_and_set(session, NOTE, note_id, row.version,
+                    {"body": body, "updated_at": utcnow()})  # fmt: skip
     mark_changed(session, [row.paper_id])
     return Changes(modified=frozenset([row.paper_id]), notes=frozenset([row.paper_id]))
 

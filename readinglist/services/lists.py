@@ -9,10 +9,10 @@ from sqlmodel import Session
 
 from readinglist.domain.changes import Changes, Conflict
 from readinglist.domain.models import ListItem, ReadingList, utcnow
-from readinglist.domain.values import InvalidValue, NameTaken, VersionMoved, clean_label
+from readinglist.domain.values import InvalidValue, NameTaken, clean_label
 from readinglist.domain.views import ListSummary
 from readinglist.storage import change_feed
-from readinglist.storage.papers import LI, L, P, mark_changed, resolve_list
+from readinglist.storage.papers import LI, LIST, L, P, compare_and_set, mark_changed, resolve_list
 
 
 def _clean_name(name: str) -> str:
@@ -36,8 +36,7 @@ def create_list(session: Session, name: str) -> Changes:
 
 
 def rename_list(session: Session, old: str, new: str) -> Changes:
-    list_id = resolve_list(session, old)
-    version = session.execute(select(L.version).where(L.id == list_id)).scalar_one()
+    list_id, version = _list_at(session, old)
     cleaned = _clean_name(new)
     _check_free(session, cleaned, except_id=list_id)
     session.execute(
@@ -86,8 +85,7 @@ def add_to_list(
     session: Session, name: str, ids: Sequence[int], position: int | None = None
 ) -> Changes:
     """Append (or insert at ``position``, 0-based) the papers not already in the list."""
-    list_id = resolve_list(session, name)
-    version = session.execute(select(L.version).where(L.id == list_id)).scalar_one()
+    list_id, version = _list_at(session, name)
     members = _members(session, list_id)
     present = set(members)
     new = [i for i in dict.fromkeys(ids) if i not in present]
@@ -108,8 +106,7 @@ def add_to_list(
 
 
 def remove_from_list(session: Session, name: str, ids: Sequence[int]) -> Changes:
-    list_id = resolve_list(session, name)
-    version = session.execute(select(L.version).where(L.id == list_id)).scalar_one()
+    list_id, version = _list_at(session, name)
     members = _members(session, list_id)
     gone = [i for i in members if i in set(ids)]
     if not gone:
@@ -123,8 +120,7 @@ def remove_from_list(session: Session, name: str, ids: Sequence[int]) -> Changes
 
 def move_in_list(session: Session, name: str, paper_id: int, position: int) -> Changes:
     """Move one paper to ``position`` (0-based; past the end means last)."""
-    list_id = resolve_list(session, name)
-    version = session.execute(select(L.version).where(L.id == list_id)).scalar_one()
+    list_id, version = _list_at(session, name)
     members = _members(session, list_id)
     if paper_id not in members:
         raise InvalidValue(f"paper {paper_id} is not in the reading list {name!r}")
@@ -142,8 +138,7 @@ def reorder_list(
     With ``base`` (the order the user saw), a list someone else reordered meanwhile keeps
     their order, and this one comes back as a conflict; papers added or removed meanwhile
     are no conflict (membership merges as a set)."""
-    list_id = resolve_list(session, name)
-    version = session.execute(select(L.version).where(L.id == list_id)).scalar_one()
+    list_id, version = _list_at(session, name)
     members = _members(session, list_id)
     if base is not None:
         conflict = _order_conflict(list_id, members, order, base)
@@ -174,16 +169,17 @@ def _order_conflict(
     return Conflict("list", list_id, "order", list(base), list(order), members)
 
 
-def _touch_list(session: Session, list_id: int, seen: int | None = None) -> None:
+def _list_at(session: Session, name: str) -> tuple[int, int]:
+    """A list's id and the version its name, members and order are about to be read at."""
+    list_id = resolve_list(session, name)
+    return list_id, session.execute(select(L.version).where(L.id == list_id)).scalar_one()
+
+
+def _touch_list(session: Session, list_id: int, seen: int) -> None:
     """A list's name, members or order changed: a new version, and word to other clients.
-    With ``seen`` (the version the order was read at), a compare-and-set: another client's
-    change committed since runs this unit of work again (VersionMoved)."""
-    condition = L.id == list_id if seen is None else (L.id == list_id) & (L.version == seen)
-    done = session.execute(
-        update(ReadingList).where(condition).values(updated_at=utcnow(), version=L.version + 1)
-    )
-    if seen is not None and done.rowcount != 1:
-        raise VersionMoved(f"reading list {list_id} moved past version {seen}")
+    A compare-and-set on ``seen``, the version its members and order were read at: another
+    client's change committed since runs this unit of work again (VersionMoved)."""
+    compare_and_set(session, LIST, list_id, seen, {"updated_at": utcnow()})
     change_feed.record(session, "list", [list_id])
 
 

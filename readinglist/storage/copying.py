@@ -11,28 +11,20 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, bindparam, delete, func, insert, select, update
 
-from readinglist.domain.models import (
-    ImportRun,
-    ListItem,
-    Note,
-    Paper,
-    PaperAuthor,
-    PaperTag,
-    ReadingList,
-    SavedSearch,
-    Tag,
+from readinglist.domain.models import ImportRun, SavedSearch
+from readinglist.storage.papers import (
+    AUTHOR,
+    LIST,
+    LIST_ITEM,
+    NOTE,
+    PAPER,
+    PAPER_TAG,
+    TAG,
+    chunks,
 )
-from readinglist.storage.papers import chunks
 
 IMPORT_RUN: Table = ImportRun.__table__
-TAG: Table = Tag.__table__
-LIST: Table = ReadingList.__table__
 SEARCH: Table = SavedSearch.__table__
-PAPER: Table = Paper.__table__
-AUTHOR: Table = PaperAuthor.__table__
-PAPER_TAG: Table = PaperTag.__table__
-NOTE: Table = Note.__table__
-LIST_ITEM: Table = ListItem.__table__
 
 # Parents before children, so every row's foreign keys point to rows already there.
 LIBRARY_TABLES: tuple[Table, ...] = (

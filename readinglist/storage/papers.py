@@ -20,7 +20,13 @@ from readinglist.domain.models import (
     Tag,
     utcnow,
 )
-from readinglist.domain.values import AuthorName, InvalidValue, ListNotFound, PaperNotFound
+from readinglist.domain.values import (
+    AuthorName,
+    InvalidValue,
+    ListNotFound,
+    PaperNotFound,
+    VersionMoved,
+)
 from readinglist.domain.views import NoteView, PaperView
 from readinglist.storage import change_feed
 
@@ -30,11 +36,12 @@ CHUNK = 500  # ids per IN (...) clause; well under every database's parameter li
 PAPER, TAG, LIST, LIST_ITEM = (Paper.__table__, Tag.__table__, ReadingList.__table__,
                                ListItem.__table__)  # fmt: skip
 PAPER_TAG = PaperTag.__table__
+AUTHOR, NOTE = PaperAuthor.__table__, Note.__table__
 P = PAPER.c
-A = PaperAuthor.__table__.c
+A = AUTHOR.c
 T = TAG.c
-PT = PaperTag.__table__.c
-N = Note.__table__.c
+PT = PAPER_TAG.c
+N = NOTE.c
 L = LIST.c
 LI = LIST_ITEM.c
 
@@ -84,6 +91,21 @@ def mark_changed(session: Session, ids: Iterable[int]) -> None:
             .execution_options(synchronize_session=False)
         )
         enqueue(session, batch)
+
+
+def compare_and_set(
+    session: Session, table, row_id: int, version: int, values: dict[str, object]
+) -> None:
+    """``UPDATE table SET … , version = version + 1 WHERE id = ? AND version = ?``: the write
+    happens only if nobody committed a change to the row since ``version`` was read; else
+    VersionMoved runs the unit of work again (see Database.attempt)."""
+    done = session.execute(
+        update(table)
+        .where(table.c.id == row_id, table.c.version == version)
+        .values(**values, version=table.c.version + 1)
+    )
+    if done.rowcount != 1:
+        raise VersionMoved(f"{table.name} {row_id} moved past version {version}")
 
 
 def enqueue(session: Session, ids: Sequence[int]) -> None:
