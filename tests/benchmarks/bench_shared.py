@@ -47,6 +47,19 @@ def new_database(server: str) -> str:
     return f"{server.rsplit('/', 1)[0]}/{name}"
 
 
+def _alice_with_a_paper(server: str):
+    """A new shared library holding one paper, Alice's client of it, and a cache folder for
+    the other clients: where both latency measurements start."""
+    from readinglist.services.library import Library
+    from tests.factories import draft
+
+    address = new_database(server)
+    cache = Path(tempfile.mkdtemp())
+    alice = Library.open_shared(address, cache=cache / "alice")
+    paper = alice.add_paper(draft("Attention Is All You Need", year=2017)).created
+    return address, cache, alice, paper
+
+
 def summary(seconds: list[float]) -> dict[str, float]:
     ms = [s * 1000 for s in seconds]
     return {"n": len(ms), "p50_ms": statistics.median(ms), "p95_ms": percentile(ms, 0.95)}
@@ -69,13 +82,8 @@ def _bob(address: str, cache: str, seen, ready) -> None:
 
 
 def notify_to_visible(server: str, edits: int) -> dict:
-    from readinglist.services.library import Library
-    from tests.factories import draft
 
-    address = new_database(server)
-    cache = Path(tempfile.mkdtemp())
-    alice = Library.open_shared(address, cache=cache / "alice")
-    paper = alice.add_paper(draft("Attention Is All You Need", year=2017)).created
+    address, cache, alice, paper = _alice_with_a_paper(server)
     context = multiprocessing.get_context("spawn")
     seen, ready = context.Queue(), context.Event()
     bob = context.Process(target=_bob, args=(address, str(cache / "bob"), seen, ready))
@@ -123,12 +131,8 @@ def notify_to_window(server: str, edits: int) -> dict:
     from readinglist.gui.app import application
     from readinglist.gui.main_window import MainWindow
     from readinglist.services.library import Library
-    from tests.factories import draft
 
-    address = new_database(server)
-    cache = Path(tempfile.mkdtemp())
-    alice = Library.open_shared(address, cache=cache / "alice")
-    paper = alice.add_paper(draft("Attention Is All You Need", year=2017)).created
+    address, cache, alice, paper = _alice_with_a_paper(server)
     app = application()
     bob = Library.open_shared(address, cache=cache / "bob")
     window = MainWindow(bob, QSettings(str(cache / "s.ini"), QSettings.Format.IniFormat))
