@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from readinglist.domain.values import DamagedLibrary, InvalidValue, LibraryError
+from readinglist.services.durable import replace_text
 from readinglist.storage.database import DATABASE_FILE
 from readinglist.storage.sqlite import (
     copy_database,
@@ -136,10 +137,7 @@ class Backups:
             current.every_hours if every_hours is None else every_hours,
         )
         self._ensure_folder()
-        target = self.folder / POLICY_FILE
-        partial = target.with_name(target.name + ".part")
-        partial.write_text(json.dumps(asdict(policy)), encoding="utf-8")
-        os.replace(partial, target)
+        replace_text(self.folder / POLICY_FILE, json.dumps(asdict(policy)))
         self.prune()
         return policy
 

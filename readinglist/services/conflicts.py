@@ -9,13 +9,13 @@ power before choosing loses nothing.
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from readinglist.domain.changes import Conflict
 from readinglist.search.lock import file_lock
+from readinglist.services.durable import replace_text
 
 FILE = "conflicts.json"
 
@@ -85,9 +85,4 @@ class ConflictStore:
             {"id": c.id, "conflict": c.conflict.to_json(), "at": c.at.isoformat()}
             for c in conflicts
         ]
-        partial = self.path.with_name(self.path.name + ".partial")
-        with open(partial, "w", encoding="utf-8") as file:
-            json.dump(data, file, ensure_ascii=False, indent=1)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(partial, self.path)
+        replace_text(self.path, json.dumps(data, ensure_ascii=False, indent=1))

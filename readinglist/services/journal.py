@@ -12,7 +12,6 @@ moves to ``journal-refused.jsonl`` with the reason, never dropped.
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,6 +19,7 @@ from typing import Any
 
 from readinglist.domain.values import AuthorName, ReadingStatus
 from readinglist.search.lock import file_lock
+from readinglist.services.durable import append_line, replace_text
 
 FILE = "journal.jsonl"
 REFUSED = "journal-refused.jsonl"
@@ -101,10 +101,7 @@ class Journal:
     ) -> Entry:
         number = max((e.id for e in self.entries()), default=0) + 1
         entry = Entry(number, method, list(args), kwargs, datetime.now(UTC).isoformat(), touched)
-        with open(self.path, "a", encoding="utf-8") as file:
-            file.write(json.dumps(self._json(entry), ensure_ascii=False) + "\n")
-            file.flush()
-            os.fsync(file.fileno())
+        append_line(self.path, json.dumps(self._json(entry), ensure_ascii=False))
         return entry
 
     def made_note(self, note_id: int) -> Entry | None:
@@ -125,11 +122,9 @@ class Journal:
             self._rewrite([e for e in self.entries() if e.id != entry.id])
 
     def refuse(self, entry: Entry, reason: str) -> None:
-        with self._locked(), open(self.refused_path, "a", encoding="utf-8") as file:
-            file.write(json.dumps({**self._json(entry), "refused": reason}, ensure_ascii=False))
-            file.write("\n")
-            file.flush()
-            os.fsync(file.fileno())
+        with self._locked():
+            refused = {**self._json(entry), "refused": reason}
+            append_line(self.refused_path, json.dumps(refused, ensure_ascii=False))
             self._rewrite([e for e in self.entries() if e.id != entry.id])
 
     def _json(self, entry: Entry) -> dict[str, Any]:
@@ -144,10 +139,5 @@ class Journal:
         }
 
     def _rewrite(self, entries: list[Entry]) -> None:
-        partial = self.path.with_name(self.path.name + ".partial")
-        with open(partial, "w", encoding="utf-8") as file:
-            for entry in entries:
-                file.write(json.dumps(self._json(entry), ensure_ascii=False) + "\n")
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(partial, self.path)
+        lines = [json.dumps(self._json(entry), ensure_ascii=False) + "\n" for entry in entries]
+        replace_text(self.path, "".join(lines))

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +28,7 @@ from sqlalchemy import Connection, bindparam, delete, func, insert, select, upda
 
 from readinglist.domain.changes import Changes
 from readinglist.domain.models import ChangeLog
+from readinglist.services.durable import replace_text
 from readinglist.storage import change_feed
 from readinglist.storage.copying import (
     AUTHOR,
@@ -404,7 +404,5 @@ class KnownCopies:
         known = self._read()
         if known.get(redacted(address)) != library_id:
             known[redacted(address)] = library_id
-            partial = self.path.with_name(self.path.name + ".partial")
-            partial.write_text(json.dumps(known, indent=1), encoding="utf-8")
-            os.replace(partial, self.path)
+            replace_text(self.path, json.dumps(known, indent=1))
         return folder
