@@ -76,8 +76,10 @@ class LibraryLocation(click.ParamType):
     def convert(self, value, param, ctx):
         if isinstance(value, Path) or value is None:
             return value
+        from readinglist.storage.postgresql import is_server_address
+
         text = str(value)
-        if text.startswith(("postgresql://", "postgres://")):
+        if is_server_address(text):
             return text
         return click.Path(file_okay=False, path_type=Path).convert(text, param, ctx)
 

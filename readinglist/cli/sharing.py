@@ -3,6 +3,7 @@ on a PostgreSQL server, and a shared library into a new library file."""
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from pathlib import Path
 
 import click
@@ -12,7 +13,7 @@ from readinglist.cli.papers import _progress_bar
 
 
 def _copying(bar, what: str):
-    """A progress callback for a copy, and the bar's task."""
+    """A progress callback for a copy, shown on ``bar`` (none without a bar)."""
     if bar is None:
         return None
     task = bar.add_task(what, total=None)
@@ -41,7 +42,7 @@ def share(ctx: LibraryContext, address: str, no_progress: bool) -> None:
     if library.shared:
         raise click.UsageError("this library is shared already; 'clone' copies it to a file")
     bar = _progress_bar(not no_progress)
-    with bar or _nothing():
+    with bar or nullcontext():
         copied = share_library(library.database, address, _copying(bar, "sharing"))
     click.echo(f"shared {library.count()} papers ({copied} rows) to {redacted(address)}")
     click.echo(f"open it with: readinglist --library {redacted(address)}")
@@ -64,17 +65,11 @@ def clone(address: str, folder: Path, no_progress: bool) -> None:
     from readinglist.storage.postgresql import redacted
 
     bar = _progress_bar(not no_progress)
-    with bar or _nothing():
+    with bar or nullcontext():
         copied = clone_library(address, folder.expanduser(), _copying(bar, "cloning"))
     with Library.open(folder.expanduser()) as library:  # builds its search index
         papers = library.count()
     click.echo(f"cloned {papers} papers ({copied} rows) from {redacted(address)} to {folder}")
-
-
-def _nothing():
-    from contextlib import nullcontext
-
-    return nullcontext()
 
 
 @cli.command()

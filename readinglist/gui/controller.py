@@ -325,7 +325,6 @@ class LibraryController(QObject):
                 if "authors" in before:
                     before["authors"] = list(view.authors)
                 state["before"] = {**before, **(base or {})}
-                return self.library.edit(paper_id, base=state["before"], **fields)
             return self.library.edit(paper_id, base=state["before"], **fields)
 
         undo = lambda: self.library.edit(paper_id, base=fields, **state["before"])  # noqa: E731

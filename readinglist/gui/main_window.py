@@ -86,6 +86,7 @@ class MainWindow(QMainWindow):
         self._counts_job: Job | None = None
         self._counts_again = False
         self.loaded_once = False
+        self.conflicts_dialog: ConflictsDialog | None = None  # Library > Edits waiting…
         self.setWindowTitle(f"readinglist — {library.address}")
         self.setAcceptDrops(True)
         self._build_parts()
@@ -680,7 +681,7 @@ class MainWindow(QMainWindow):
                 "Library ▸ Edits waiting for a choice (and beside the paper).",
                 15_000,
             )
-            if getattr(self, "conflicts_dialog", None) is not None:
+            if self.conflicts_dialog is not None:
                 self.conflicts_dialog.refresh()
         self.model.refresh(list(changes.papers))
         self.detail.refresh(changes)

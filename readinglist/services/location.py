@@ -11,8 +11,10 @@ CACHE_ENV_VAR = "READINGLIST_CACHE"
 
 def configured_address() -> str | None:
     """A shared library's address, when READINGLIST_LIBRARY holds one rather than a folder."""
+    from readinglist.storage.postgresql import is_server_address
+
     configured = os.environ.get(ENV_VAR, "").strip()
-    return configured if configured.startswith(("postgresql://", "postgres://")) else None
+    return configured if is_server_address(configured) else None
 
 
 def default_library_folder() -> Path:
